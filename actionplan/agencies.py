@@ -1,0 +1,102 @@
+"""Resolving agency names as the sources write them to entries of the registry.
+
+The plan writes a ministry with its units in brackets, half- or full-width, with stray spaces:
+``經濟部(產業技術司、產業發展署)、國家科學及技術委員會`` names three bodies.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from .models import Agency
+
+_OPEN = "(（"
+_CLOSE = ")）"
+_SEPARATORS = "、，,"
+
+
+def name_key(name: str) -> str:
+    """Return the form names are compared in: NFKC (full-width brackets become half-width), no white space.
+
+    Only for matching; the text shown to readers is never normalised.
+    """
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def split_cell(written: str) -> list[tuple[str, str | None]] | None:
+    """Return the (parent, unit) pairs a cell names, unit None for a whole body; None if brackets don't pair up."""
+    items: list[str] = []
+    depth, current = 0, ""
+    for char in "".join(written.split()):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                return None
+        if char in _SEPARATORS and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += char
+    if depth != 0:
+        return None
+    items.append(current)
+    pairs: list[tuple[str, str | None]] = []
+    for item in items:
+        if not item:
+            continue
+        cut = min((item.find(c) for c in _OPEN if c in item), default=-1)
+        if cut == -1:
+            pairs.append((item, None))
+            continue
+        if item[-1] not in _CLOSE:
+            return None
+        parent, inner = item[:cut], item[cut + 1 : -1]
+        for unit in inner.replace("，", "、").replace(",", "、").split("、"):
+            if unit:
+                pairs.append((parent, unit))
+    return pairs
+
+
+class AgencyIndex:
+    """Looks agencies up by any of their names, current or former, full or short."""
+
+    def __init__(self, agencies: Iterable[Agency]) -> None:
+        self.agencies = {a.id: a for a in agencies}
+        self._by_name: dict[str, str] = {}
+        self._by_unit: dict[tuple[str, str], str] = {}
+        for agency in self.agencies.values():
+            names = [agency.zh, *agency.aliases, *(f.zh for f in agency.former_names)]
+            for name in names:
+                self._by_name.setdefault(name_key(name), agency.id)
+            shorts = [agency.short_zh, *agency.aliases, *(f.short_zh for f in agency.former_names)]
+            if agency.parent:
+                for short in shorts:
+                    if short:
+                        self._by_unit.setdefault((agency.parent, name_key(short)), agency.id)
+
+    def find(self, name: str) -> str | None:
+        """Return the id of the agency with this id, name, abbreviation or alias, if there is one."""
+        if name in self.agencies:
+            return name
+        key = name_key(name)
+        if key in self._by_name:
+            return self._by_name[key]
+        for agency in self.agencies.values():
+            if agency.abbr and agency.abbr.lower() == name.lower():
+                return agency.id
+        return None
+
+    def resolve(self, parent: str, unit: str | None) -> str | None:
+        """Return the id of ``unit`` of ``parent`` (or of ``parent`` itself when unit is None)."""
+        parent_id = self.find(parent)
+        if unit is None:
+            return parent_id
+        if parent_id is not None and (parent_id, name_key(unit)) in self._by_unit:
+            return self._by_unit[(parent_id, name_key(unit))]
+        return self.find(parent + unit)
+
+    def names(self) -> list[str]:
+        """Return every known full name, for did-you-mean suggestions."""
+        return sorted({a.zh for a in self.agencies.values()})

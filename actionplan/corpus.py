@@ -1,0 +1,385 @@
+"""Turns parsed content files into the typed, frozen corpus; every field problem is reported at its line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .agencies import AgencyIndex, split_cell
+from .errors import Problems
+from .fields import FieldReader, did_you_mean
+from .models import (
+    MEASURE_ID_PATTERN, QUARTER_PATTERN, SLUG_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure,
+    Outcome, Plan, Quarter, Site, Strategy, Text,
+)
+from .sources import Mapping, Scalar, SourceDoc, bi
+
+PLAN_ID_PATTERN = SLUG_PATTERN
+SITE_FIELDS = ("title", "short_title", "base_path", "base_url", "publisher", "address", "phone", "email",
+               "about", "privacy", "open_data", "translation_note", "updated")
+AGENCY_FIELDS = ("id", "zh", "en", "short_zh", "abbr", "parent", "aliases", "former_names", "verified", "note",
+                 "established")
+FORMER_FIELDS = ("zh", "en", "short_zh", "abbr", "renamed_on", "verified", "note")
+PLAN_FIELDS = ("id", "title", "period", "source", "updated", "preface", "vision", "goals", "implementation",
+               "tracking", "attachment")
+PERIOD_FIELDS = ("start", "end", "note")
+GOAL_FIELDS = ("number", "title", "strategies")
+STRATEGY_FIELDS = ("number", "title", "measures")
+MEASURE_FIELDS = ("number", "text", "lead", "co", "schedule")
+OUTCOME_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "completion", "remarks")
+OUTCOME_EN_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "completion", "remarks")
+
+
+def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -> Corpus | None:
+    """Return the corpus built from every content file, or None when a file it depends on is unusable."""
+    by_path = {doc.path.relative_to(content_dir).as_posix(): doc for doc in docs}
+    site = _build_site(by_path.get("site.yaml"), content_dir / "site.yaml", problems)
+    strings = _build_strings(by_path.get("strings.yaml"), content_dir / "strings.yaml", problems)
+    agencies = _build_agencies(by_path.get("agencies.yaml"), content_dir / "agencies.yaml", problems)
+    index = AgencyIndex(agencies.values())
+    plans: dict[str, Plan] = {}
+    for rel, doc in by_path.items():
+        if rel.startswith("plans/") and rel.endswith("/plan.yaml"):
+            plan = _build_plan(doc, index, problems)
+            if plan is not None:
+                if plan.id in plans:
+                    problems.add(doc.path, 1, bi(f"plan id \"{plan.id}\" is used twice, also in {problems.rel(plans[plan.id].path)}",
+                                                 f"方案代號「{plan.id}」重複，另見 {problems.rel(plans[plan.id].path)}"),
+                                 bi("give each edition its own id", "每個版本請用不同代號"), code="E-ID-DUPLICATE")
+                else:
+                    plans[plan.id] = plan
+    outcome_docs = [doc for rel, doc in by_path.items() if rel.startswith("outcomes/")]
+    outcomes = _build_outcomes(outcome_docs, content_dir, problems)
+    known = {"site.yaml", "strings.yaml", "agencies.yaml"}
+    for rel, doc in by_path.items():
+        if rel not in known and not rel.startswith("outcomes/") and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
+            problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
+                         bi("move entries to content/outcomes/<quarter>/ and plans to content/plans/<id>/plan.yaml",
+                            "執行成效請放在 content/outcomes/<季>/，方案請放在 content/plans/<代號>/plan.yaml"),
+                         code="E-FILE-UNKNOWN")
+    if site is None or strings is None:
+        return None
+    return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)))
+
+
+def _outcome_order(outcome: Outcome) -> tuple:
+    measure = tuple(int(p) for p in outcome.measure.split(".")) if MEASURE_ID_PATTERN.match(outcome.measure) else ()
+    return (outcome.quarter, outcome.plan, measure, outcome.agency)
+
+
+def _missing_file(path: Path, problems: Problems) -> None:
+    problems.add(path, 0, bi("this required file is missing", "缺少這個必要檔案"),
+                 bi("restore it from the repository", "請從版本庫還原"), code="E-FILE-MISSING")
+
+
+def _build_site(doc: SourceDoc | None, path: Path, problems: Problems) -> Site | None:
+    if doc is None:
+        _missing_file(path, problems)
+        return None
+    read = FieldReader(doc.path, problems)
+    data = read.as_mapping(doc.data, "site.yaml") if doc.data is not None else None
+    if data is None:
+        return None
+    read.check_keys(data, SITE_FIELDS, "site.yaml")
+    values = dict(
+        title=read.bilingual(data, "title"), short_title=read.bilingual(data, "short_title"),
+        base_path=read.text(data, "base_path"), base_url=read.text(data, "base_url", required=False),
+        publisher=read.bilingual(data, "publisher"), address=read.bilingual(data, "address"),
+        phone=read.text(data, "phone"), email=read.text(data, "email", required=False),
+        about=read.bilingual(data, "about"), privacy=read.bilingual(data, "privacy"),
+        open_data=read.bilingual(data, "open_data"), translation_note=read.bilingual(data, "translation_note"),
+        updated=read.date(data, "updated"),
+    )
+    base_path = values["base_path"]
+    if base_path is not None and not (base_path.startswith("/") and base_path.endswith("/")):
+        read.error(data.key_lines["base_path"], bi(f"base_path \"{base_path}\" must start and end with /",
+                                                   f"base_path「{base_path}」須以 / 開頭及結尾"),
+                   bi("write / for a site at the root of its domain", "網站在網域根目錄時請寫 /"))
+        return None
+    if any(v is None for k, v in values.items() if k not in ("email", "base_url")):
+        return None
+    return Site(**values)  # type: ignore[arg-type]
+
+
+def _build_strings(doc: SourceDoc | None, path: Path, problems: Problems) -> dict[str, Text] | None:
+    if doc is None:
+        _missing_file(path, problems)
+        return None
+    read = FieldReader(doc.path, problems)
+    data = read.as_mapping(doc.data, "strings.yaml") if doc.data is not None else None
+    if data is None:
+        return None
+    strings: dict[str, Text] = {}
+    for key in data.items:
+        text = read.bilingual(data, key)
+        if text is not None:
+            if not text.en:
+                read.error(data.key_lines[key], bi(f"interface text \"{key}\" has no English", f"介面文字「{key}」缺英文"),
+                           bi("add an en: line", "請加上 en: 一行"), "E-FIELD-REQUIRED")
+            strings[key] = text
+    return strings
+
+
+def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> dict[str, Agency]:
+    if doc is None:
+        _missing_file(path, problems)
+        return {}
+    read = FieldReader(doc.path, problems)
+    data = read.as_mapping(doc.data, "agencies.yaml") if doc.data is not None else None
+    if data is None:
+        return {}
+    read.check_keys(data, ("agencies",), "agencies.yaml")
+    agencies: dict[str, Agency] = {}
+    lines: dict[str, int] = {}
+    for item in read.sequence(data, "agencies"):
+        entry = read.as_mapping(item, "an agency", getattr(item, "line", 1))
+        if entry is None:
+            continue
+        read.check_keys(entry, AGENCY_FIELDS, "an agency")
+        agency_id = read.identifier(entry, "id", SLUG_PATTERN, "tipo")
+        zh, en = read.text(entry, "zh"), read.text(entry, "en")
+        formers = []
+        for former_node in read.sequence(entry, "former_names", required=False):
+            former = read.as_mapping(former_node, "a former name", getattr(former_node, "line", 1))
+            if former is None:
+                continue
+            read.check_keys(former, FORMER_FIELDS, "a former name")
+            # The official English of an old name is often not on record: leave it out rather than invent one.
+            fzh, fen = read.text(former, "zh"), read.text(former, "en", required=False)
+            if fzh:
+                formers.append(FormerName(fzh, fen, read.text(former, "short_zh", False), read.text(former, "abbr", False),
+                                          read.date(former, "renamed_on", False), read.text(former, "note", False),
+                                          read.boolean(former, "verified", True)))
+        if agency_id is None or zh is None or en is None:
+            continue
+        if agency_id in agencies:
+            read.error(entry.key_lines["id"], bi(f"agency id \"{agency_id}\" is used twice (first on line {lines[agency_id]})",
+                                                 f"機關代號「{agency_id}」重複（第 {lines[agency_id]} 行已有）"),
+                       bi("give each agency its own id", "每個機關請用不同代號"), "E-ID-DUPLICATE")
+            continue
+        lines[agency_id] = entry.line
+        agencies[agency_id] = Agency(
+            agency_id, zh, en, read.text(entry, "short_zh", False), read.text(entry, "abbr", False),
+            read.text(entry, "parent", False), read.texts(entry, "aliases"), tuple(formers),
+            read.boolean(entry, "verified", True), read.text(entry, "note", False),
+            read.date(entry, "established", False),
+        )
+    for agency_id, agency in agencies.items():
+        if agency.parent is not None and agency.parent not in agencies:
+            read.error(lines[agency_id], bi(f"agency \"{agency_id}\" names an unknown parent \"{agency.parent}\"",
+                                            f"機關「{agency_id}」的上級機關「{agency.parent}」不存在"),
+                       did_you_mean(agency.parent, agencies), "E-AGENCY-UNKNOWN")
+    return agencies
+
+
+def _build_plan(doc: SourceDoc, index: AgencyIndex, problems: Problems) -> Plan | None:
+    read = FieldReader(doc.path, problems)
+    data = read.as_mapping(doc.data, "plan.yaml") if doc.data is not None else None
+    if data is None:
+        return None
+    read.check_keys(data, PLAN_FIELDS, "plan.yaml")
+    plan_id = read.identifier(data, "id", PLAN_ID_PATTERN, "2024-2026")
+    if plan_id is not None and doc.path.parent.name != plan_id:
+        read.error(data.key_lines["id"], bi(f"plan id \"{plan_id}\" does not match its folder \"{doc.path.parent.name}\"",
+                                            f"方案代號「{plan_id}」與資料夾名稱「{doc.path.parent.name}」不一致"),
+                   bi(f"keep the file at content/plans/{plan_id}/plan.yaml", f"請放在 content/plans/{plan_id}/plan.yaml"),
+                   "E-ID-MISMATCH")
+    start = end = None
+    period_note = None
+    period_node = data.items.get("period")
+    period = read.as_mapping(period_node, "\"period\"", data.key_lines.get("period", 1)) if period_node is not None else None
+    if period is not None:
+        read.check_keys(period, PERIOD_FIELDS, "\"period\"")
+        start, end = read.date(period, "start", False), read.date(period, "end", False)
+        period_note = read.bilingual(period, "note", required=False)
+        if start and end and end < start:
+            read.error(period.key_lines["end"], bi("the period ends before it starts", "實施期間的結束日早於開始日"),
+                       bi("check the two dates", "請檢查兩個日期"), "E-DATE")
+    elif period_node is None:
+        read.error(data.line, bi("field \"period\" is required", "必須填寫「period」欄位"),
+                   bi("give start: and end: dates, or a note: saying what the source tells of the period",
+                      "請填 start: 與 end: 日期，或以 note: 說明來源對期間的記載"), "E-FIELD-REQUIRED")
+    goals = []
+    for number, goal_node in enumerate(read.sequence(data, "goals"), start=1):
+        goal = _build_goal(read, goal_node, number, plan_id or "", index)
+        if goal is not None:
+            goals.append(goal)
+    values = dict(
+        title=read.bilingual(data, "title"), source=read.bilingual(data, "source"), updated=read.date(data, "updated"),
+        preface=read.bilingual(data, "preface", False), vision=read.bilingual(data, "vision", False),
+        implementation=read.bilingual(data, "implementation", False), tracking=read.bilingual(data, "tracking", False),
+        attachment=read.bilingual(data, "attachment", False),
+    )
+    if plan_id is None or values["title"] is None or values["source"] is None or values["updated"] is None:
+        return None
+    return Plan(plan_id, start=start, end=end, period_note=period_note, goals=tuple(goals), path=doc.path, **values)
+
+
+def _check_number(read: FieldReader, entry: Mapping, expected: int, what: str) -> int | None:
+    number = read.integer(entry, "number")
+    if number is not None and number != expected:
+        read.error(entry.key_lines["number"], bi(f"{what} number {number} is out of order; expected {expected}",
+                                                 f"{what}編號 {number} 順序不對，應為 {expected}"),
+                   bi("number them 1, 2, 3… in the order of the source", "請依原文順序編為 1、2、3…"), "E-NUMBER")
+        return None
+    return number
+
+
+def _build_goal(read: FieldReader, node, expected: int, plan_id: str, index: AgencyIndex) -> Goal | None:
+    entry = read.as_mapping(node, "a goal", getattr(node, "line", 1))
+    if entry is None:
+        return None
+    read.check_keys(entry, GOAL_FIELDS, "a goal")
+    number = _check_number(read, entry, expected, "goal 目標")
+    title = read.bilingual(entry, "title")
+    strategies = []
+    for s_number, s_node in enumerate(read.sequence(entry, "strategies"), start=1):
+        s_entry = read.as_mapping(s_node, "a strategy", getattr(s_node, "line", 1))
+        if s_entry is None or number is None:
+            continue
+        read.check_keys(s_entry, STRATEGY_FIELDS, "a strategy")
+        s_num = _check_number(read, s_entry, s_number, "strategy 實施要領")
+        s_title = read.bilingual(s_entry, "title")
+        measures = []
+        for m_number, m_node in enumerate(read.sequence(s_entry, "measures"), start=1):
+            measure = _build_measure(read, m_node, m_number, plan_id, number, s_number, index)
+            if measure is not None:
+                measures.append(measure)
+        if s_num is not None and s_title is not None:
+            strategies.append(Strategy(number, s_num, s_title, tuple(measures)))
+    if number is None or title is None:
+        return None
+    return Goal(number, title, tuple(strategies))
+
+
+def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: int, strategy: int,
+                   index: AgencyIndex) -> Measure | None:
+    entry = read.as_mapping(node, "a measure", getattr(node, "line", 1))
+    if entry is None:
+        return None
+    read.check_keys(entry, MEASURE_FIELDS, "a measure")
+    number = _check_number(read, entry, expected, "measure 執行措施")
+    text, schedule = read.bilingual(entry, "text"), read.bilingual(entry, "schedule")
+    lead = _agency_ref(read, entry, "lead", index, required=True)
+    co = _agency_ref(read, entry, "co", index, required=False)
+    if None in (number, text, schedule, lead, co):
+        return None
+    return Measure(plan_id, goal, strategy, number, text, lead, co, schedule, entry.line)  # type: ignore[arg-type]
+
+
+def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex, required: bool) -> AgencyRef | None:
+    node = entry.items.get(key)
+    if not required and (node is None or (isinstance(node, Scalar) and node.kind == "text" and node.value == "")):
+        return AgencyRef("", ())
+    written = read.text(entry, key, required)
+    if written is None:
+        return None
+    line = entry.key_lines[key]
+    pairs = split_cell(written)
+    if pairs is None:
+        read.error(line, bi(f"the brackets in \"{written}\" do not pair up", f"「{written}」的括號不成對"),
+                   bi("write it as 經濟部(智慧財產局、產業發展署)", "請寫成「經濟部(智慧財產局、產業發展署)」的形式"),
+                   "E-AGENCY-FORMAT")
+        return None
+    ids: list[str] = []
+    for parent, unit in pairs:
+        agency_id = index.resolve(parent, unit)
+        if agency_id is None:
+            name = parent + (f"({unit})" if unit else "")
+            read.error(line, bi(f"unknown agency \"{name}\" in {key}", f"{key} 中的機關「{name}」不在機關名冊中"),
+                       did_you_mean(parent + (unit or ""), index.names())
+                       or bi("add it to content/agencies.yaml or correct the name", "請在 content/agencies.yaml 新增或更正名稱"),
+                       "E-AGENCY-UNKNOWN")
+            return None
+        if agency_id not in ids:
+            ids.append(agency_id)
+    return AgencyRef(written, tuple(ids))
+
+
+def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems) -> list[Outcome]:
+    """Pair each Chinese entry with its English translation and return them as outcomes."""
+    chinese: dict[tuple, tuple[SourceDoc, dict]] = {}
+    english: dict[tuple, tuple[SourceDoc, dict]] = {}
+    for doc in docs:
+        if doc.path.suffix != ".md":
+            problems.add(doc.path, 0, bi("outcome entries are Markdown files (.md)", "執行成效須為 Markdown 檔（.md）"),
+                         bi("run `python build.py new` to create one", "請用 `python build.py new` 建立"), code="E-FILE-UNKNOWN")
+            continue
+        fields = _read_outcome_fields(doc, content_dir, problems)
+        if fields is None:
+            continue
+        key = (fields["plan"], fields["measure"], fields["agency"], fields["quarter"])
+        table = english if doc.lang == "en" else chinese
+        if key in table:
+            problems.add(doc.path, fields["lines"]["measure"],
+                         bi(f"a second entry for measure {key[1]}, agency {key[2]}, {key[3]} (also in {problems.rel(table[key][0].path)})",
+                            f"同一季、同一措施、同一機關的第二筆執行成效（另見 {problems.rel(table[key][0].path)}）"),
+                         bi("keep one file and merge the texts", "請合併為一個檔案"), code="E-ID-DUPLICATE")
+            continue
+        table[key] = (doc, fields)
+    outcomes = []
+    for key, (doc, fields) in chinese.items():
+        en_doc, en_fields = english.pop(key, (None, None))
+        body = Text(doc.body or "", en_doc.body if en_doc and en_doc.body and en_doc.body.strip() else None)
+        outcomes.append(Outcome(
+            plan=key[0], measure=key[1], agency=key[2], quarter=key[3], body=body,
+            completion=_with_english(fields.get("completion"), en_fields and en_fields.get("completion")),
+            remarks=_with_english(fields.get("remarks"), en_fields and en_fields.get("remarks")),
+            updated=max(d for d in (fields["updated"], en_fields and en_fields.get("updated")) if d),
+            path=doc.path, en_path=en_doc.path if en_doc else None,
+            lines={**fields["lines"], "body_en": en_doc.body_line if en_doc else 0},
+        ))
+    for key, (doc, fields) in english.items():
+        zh_name = f"{key[1]}.{key[2]}.md"
+        problems.add(doc.path, fields["lines"]["measure"],
+                     bi("this English translation has no Chinese entry with the same plan, measure, agency and quarter",
+                        "這份英文翻譯找不到相同方案、措施、機關及季別的中文執行成效"),
+                     bi(f"check the fields against {zh_name} beside it", f"請對照同資料夾的 {zh_name} 檢查欄位"),
+                     code="E-TRANSLATION-ORPHAN")
+    return outcomes
+
+
+def _with_english(zh: str | None, en: str | None) -> Text | None:
+    return Text(zh, en) if zh else None
+
+
+def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems) -> dict | None:
+    read = FieldReader(doc.path, problems)
+    if doc.data is None and doc.body is None:
+        return None
+    data = read.as_mapping(doc.data, "the front matter", 2)
+    if data is None:
+        return None
+    english = doc.lang == "en"
+    read.check_keys(data, OUTCOME_EN_FIELDS if english else OUTCOME_FIELDS, "an outcome entry")
+    fields: dict = {
+        "plan": read.identifier(data, "plan", PLAN_ID_PATTERN, "2024-2026"),
+        "measure": read.identifier(data, "measure", MEASURE_ID_PATTERN, "3.1.5"),
+        "agency": read.identifier(data, "agency", SLUG_PATTERN, "tipo"),
+        "updated": read.date(data, "updated", required=not english),
+        "completion": read.text(data, "completion", False),
+        "remarks": read.text(data, "remarks", False),
+        "lines": {**{key: data.key_lines.get(key, 2) for key in OUTCOME_FIELDS}, "body": doc.body_line},
+    }
+    quarter_text = read.text(data, "quarter")
+    if quarter_text is not None:
+        if QUARTER_PATTERN.match(quarter_text):
+            fields["quarter"] = Quarter.parse(quarter_text)
+        else:
+            read.error(data.key_lines["quarter"], bi(f"\"quarter\" must look like 2024-Q3, not \"{quarter_text}\"",
+                                                     f"「quarter」須寫成 2024-Q3 的形式，而非「{quarter_text}」"),
+                       bi("write the Gregorian year, a hyphen, Q and the quarter 1–4 (民國113年第3季 = 2024-Q3)",
+                          "請寫西元年、連字號、Q 及季別 1–4（民國113年第3季 = 2024-Q3）"), "E-QUARTER")
+    if any(fields.get(k) is None for k in ("plan", "measure", "agency", "quarter")) or (not english and fields["updated"] is None):
+        return None
+    if not english and not (doc.body or "").strip():
+        read.error(doc.body_line, bi("the entry has no text", "執行成效沒有內容"),
+                   bi("write what was done this quarter below the front matter, or 本季無新進度 if nothing was",
+                      "請在 front matter 下方填寫本季執行成效；若無進度請寫「本季無新進度」"), "E-FIELD-REQUIRED")
+        return None
+    expected = f"outcomes/{fields['quarter'].id}/{fields['measure']}.{fields['agency']}{'.en' if english else ''}.md"
+    actual = doc.path.relative_to(content_dir).as_posix()
+    if actual != expected:
+        read.error(fields["lines"]["measure"], bi(f"the file name does not match its fields; it should be content/{expected}",
+                                                  f"檔名與欄位不一致，應為 content/{expected}"),
+                   bi("rename the file, or correct the fields", "請更改檔名或更正欄位"), "E-FILE-NAME")
+        return None
+    return fields

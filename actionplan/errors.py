@@ -1,0 +1,119 @@
+"""Problems found in content, collected across a whole run and reported together."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located at a file and line."""
+
+    path: str
+    """The file, relative to the project root, with forward slashes."""
+    line: int
+    """1-based line of the offending key or field; 0 when the problem is about the whole file."""
+    col: int = 0
+    """1-based column where known, else 0."""
+    code: str = field(default="E-CONTENT", compare=False)
+    """A stable code such as ``E-YAML-DUPKEY`` that tests and editors can search for."""
+    message: str = field(default="", compare=False)
+    """What is wrong, in Chinese and English where an editor reads it."""
+    hint: str = field(default="", compare=False)
+    """What to write instead."""
+    severity: str = field(default=ERROR, compare=False)
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.col:
+                where += f":{self.col}"
+        label = "warning: " if self.severity == WARNING else ""
+        text = f"{where}: {label}{self.message}"
+        if self.hint:
+            text += f": {self.hint}"
+        return text
+
+
+class Problems:
+    """Collects problems during a run; stages add to it instead of raising."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self._items: list[Problem] = []
+
+    def rel(self, path: Path | str) -> str:
+        """Return ``path`` relative to the project root, as editors see it in their checkout."""
+        path = Path(path)
+        if self.root is not None:
+            try:
+                path = path.resolve().relative_to(self.root.resolve())
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def add(
+        self,
+        path: Path | str,
+        line: int,
+        message: str,
+        hint: str = "",
+        *,
+        code: str = "E-CONTENT",
+        col: int = 0,
+        severity: str = ERROR,
+    ) -> None:
+        """Record one problem."""
+        self._items.append(Problem(self.rel(path), line, col, code, message, hint, severity))
+
+    def extend(self, problems: "Problems") -> None:
+        """Take over every problem another collector holds."""
+        self._items.extend(problems._items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the errors, sorted by file and line."""
+        return sorted(p for p in self._items if p.severity == ERROR)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the warnings, sorted by file and line."""
+        return sorted(p for p in self._items if p.severity == WARNING)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def report(self) -> str:
+        """Return every problem, one per line, then a count, as printed to editors."""
+        lines = [str(p) for p in sorted(self._items)]
+        errors = self.errors
+        files = len({p.path for p in errors})
+        if errors:
+            lines.append(
+                f"Build failed: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                f"in {files} file{'s' if files != 1 else ''}. "
+                f"建置失敗：{files} 個檔案共 {len(errors)} 個錯誤。"
+            )
+        return "\n".join(lines)
+
+
+class BuildFailed(click.ClickException):
+    """Raised when content has errors; click prints the report and exits with 1, without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Problems) -> None:
+        super().__init__(problems.report())
+        self.problems = problems
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file=None) -> None:  # type: ignore[override]
+        click.echo(self.format_message(), err=True)

@@ -1,0 +1,260 @@
+"""The domain as frozen dataclasses: plan editions, goals, strategies, measures, agencies, quarters, outcomes."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+QUARTER_PATTERN = re.compile(r"^([0-9]{4})-Q([1-4])$", re.ASCII)
+MEASURE_ID_PATTERN = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$", re.ASCII)
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$", re.ASCII)
+ROC_OFFSET = 1911
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Chinese with its English translation, if there is one yet."""
+
+    zh: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang``, falling back to Chinese (the caller marks the fallback)."""
+        return self.en if lang == "en" and self.en else self.zh
+
+    def is_fallback(self, lang: str) -> bool:
+        """Return whether ``get(lang)`` is Chinese standing in for a missing English text."""
+        return lang == "en" and not self.en
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter, such as 2024 Q3 (民國113年第3季)."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, value: str) -> "Quarter":
+        """Return the quarter written ``2024-Q3``; raises ValueError for anything else."""
+        match = QUARTER_PATTERN.match(value)
+        if not match:
+            raise ValueError(value)
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def id(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-q{self.number}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        month = 3 * self.number
+        return date(self.year, month, 31 if month in (3, 12) else 30)
+
+    @property
+    def roc_year(self) -> int:
+        return self.year - ROC_OFFSET
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name an agency had before, and when the next name took effect."""
+
+    zh: str
+    en: str | None
+    short_zh: str | None
+    abbr: str | None
+    renamed_on: date | None
+    """The day the following name took effect; None where the date is not known."""
+    note: str | None
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A government body, under its current name, with the names it had before."""
+
+    id: str
+    zh: str
+    en: str
+    short_zh: str | None
+    """The unit's name as written inside its parent's brackets: 經濟部(智慧財產局)."""
+    abbr: str | None
+    parent: str | None
+    aliases: tuple[str, ...]
+    former_names: tuple[FormerName, ...]
+    verified: bool
+    note: str | None
+    established: date | None = None
+
+    def name(self, lang: str) -> str:
+        """Return the current name in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+    def name_on(self, day: date, lang: str) -> str:
+        """Return the name the agency bore on ``day``, so old reports show the name they were filed under."""
+        for former in self.former_names:
+            if former.renamed_on is not None and day < former.renamed_on:
+                return former.en if lang == "en" and former.en else former.zh
+        return self.name(lang)
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """A lead or co-agency cell: the text as the plan writes it and the registry entries it names."""
+
+    written: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An implementation measure (執行措施), the unit that agencies report on."""
+
+    plan: str
+    goal: int
+    strategy: int
+    number: int
+    text: Text
+    lead: AgencyRef
+    co: AgencyRef
+    schedule: Text
+    line: int
+    """Line in plan.yaml, to point editors at it."""
+
+    @property
+    def id(self) -> str:
+        return f"{self.goal}.{self.strategy}.{self.number}"
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A strategy (實施要領) within a goal."""
+
+    goal: int
+    number: int
+    title: Text
+    measures: tuple[Measure, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.goal}.{self.number}"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal (目標), one chapter of the plan."""
+
+    number: int
+    title: Text
+    strategies: tuple[Strategy, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One edition of the action plan."""
+
+    id: str
+    title: Text
+    start: date | None
+    end: date | None
+    period_note: Text | None
+    """Said instead of, or besides, the bounds when the source does not give them."""
+    source: Text
+    updated: date
+    preface: Text | None
+    vision: Text | None
+    implementation: Text | None
+    tracking: Text | None
+    attachment: Text | None
+    goals: tuple[Goal, ...]
+    path: Path
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(m for g in self.goals for s in g.strategies for m in s.measures)
+
+    @property
+    def strategies(self) -> tuple[Strategy, ...]:
+        return tuple(s for g in self.goals for s in g.strategies)
+
+    def covers(self, quarter: Quarter) -> bool:
+        """Return whether the quarter lies inside the edition's known period."""
+        if self.start and quarter.end < self.start:
+            return False
+        if self.end and quarter.start > self.end:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one agency reported for one measure in one quarter (執行成效)."""
+
+    plan: str
+    measure: str
+    agency: str
+    quarter: Quarter
+    body: Text
+    """Markdown, Chinese and optionally English."""
+    completion: Text | None
+    """完成期程 as the report writes it."""
+    remarks: Text | None
+    """備註."""
+    updated: date
+    path: Path
+    en_path: Path | None
+    lines: dict[str, int]
+    """Line of each front-matter field, so that later checks can point at it."""
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id that links to this entry on a long page."""
+        return f"entry-{self.quarter.slug}-{self.measure.replace('.', '-')}-{self.agency}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Site-wide settings and the texts of the footer and about page."""
+
+    title: Text
+    short_title: Text
+    base_path: str
+    base_url: str | None
+    """The public address, once known; used for canonical links."""
+    publisher: Text
+    address: Text
+    phone: str
+    email: str | None
+    about: Text
+    privacy: Text
+    open_data: Text
+    translation_note: Text
+    updated: date
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything the site publishes, loaded and cross-referenced."""
+
+    site: Site
+    strings: dict[str, Text]
+    agencies: dict[str, Agency]
+    plans: dict[str, Plan]
+    outcomes: tuple[Outcome, ...]
+
+    def measure(self, plan: str, measure_id: str) -> Measure | None:
+        """Return the measure with that id in that edition, if any."""
+        for measure in self.plans[plan].measures if plan in self.plans else ():
+            if measure.id == measure_id:
+                return measure
+        return None

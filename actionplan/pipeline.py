@@ -1,0 +1,112 @@
+"""The build, top to bottom: load, validate, plan routes, render, write beside the old site, index, swap in."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from .corpus import build_corpus
+from .errors import BuildFailed, Problems
+from .i18n import MissingString
+from .models import Corpus
+from .render import asset_versions, make_environment, render_pages
+from .routes import plan_routes
+from .search import SearchIndexFailed, index_search
+from .sources import read_sources
+from .validate import validate
+from .write import discard, stage_dir, swap_in, write_site
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's parts are."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.root / "static"
+
+
+@dataclass
+class BuildReport:
+    """What a build did and how long each stage took."""
+
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    problems: Problems | None = None
+    search_summary: str = ""
+
+
+def load(project: Project, problems: Problems) -> Corpus | None:
+    """Return the validated corpus, or None when the content has errors (all of them are in ``problems``)."""
+    docs = read_sources(project.content, problems)
+    corpus = build_corpus(docs, project.content, problems)
+    if corpus is not None:
+        validate(corpus, problems)
+    return None if problems else corpus
+
+
+def check(project: Project, strict: bool = False) -> Problems:
+    """Validate the content only; raise BuildFailed if there are errors (or warnings, when strict)."""
+    problems = Problems(project.root)
+    load(project, problems)
+    _raise_if_failed(problems, strict)
+    return problems
+
+
+def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True) -> BuildReport:
+    """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was."""
+    report = BuildReport(problems=Problems(project.root))
+    problems = report.problems
+    started = time.perf_counter()
+    corpus = load(project, problems)
+    report.timings["load+validate"] = time.perf_counter() - started
+    _raise_if_failed(problems, strict)
+    assert corpus is not None
+
+    started = time.perf_counter()
+    pages = plan_routes(corpus, problems)
+    _raise_if_failed(problems, strict)
+    env = make_environment(project.templates)
+    versions = asset_versions(project.static)
+    try:
+        rendered = render_pages(pages, corpus, env, versions)
+        redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
+    except (TemplateError, MissingString) as err:
+        problems.add(project.templates, 0, f"template error: {err}", code="E-TEMPLATE")
+        raise BuildFailed(problems) from err
+    report.timings["render"] = time.perf_counter() - started
+    report.pages = len(rendered)
+
+    staging = stage_dir(out_dir)
+    try:
+        started = time.perf_counter()
+        report.files = write_site(rendered, project.static, redirect, staging)
+        report.timings["write"] = time.perf_counter() - started
+        if search:
+            started = time.perf_counter()
+            report.search_summary = index_search(staging)
+            report.timings["search index"] = time.perf_counter() - started
+    except (OSError, ValueError, SearchIndexFailed) as err:
+        discard(staging)
+        problems.add(out_dir, 0, f"could not write the site: {err}", code="E-WRITE")
+        raise BuildFailed(problems) from err
+    swap_in(staging, out_dir)
+    return report
+
+
+def _raise_if_failed(problems: Problems, strict: bool) -> None:
+    if problems or (strict and problems.warnings):
+        raise BuildFailed(problems)

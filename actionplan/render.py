@@ -1,0 +1,153 @@
+"""Renders pages in memory with Jinja2: autoescaped, StrictUndefined, and explicit about untranslated text."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from . import markdown
+from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
+from .models import Corpus, Measure, Outcome, Text
+from .routes import PageSpec, page_path
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A finished page, ready to write."""
+
+    output: PurePosixPath
+    html: bytes
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    """Return the Jinja environment: HTML autoescaped, undefined names an error rather than a blank."""
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def asset_versions(static_dir: Path) -> dict[str, str]:
+    """Return a short content hash per static file, so browsers refetch only what changed."""
+    return {
+        p.relative_to(static_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+        for p in sorted(static_dir.rglob("*")) if p.is_file()
+    }
+
+
+class PageHelpers:
+    """What templates call to turn content into text of one language; one instance per page language."""
+
+    def __init__(self, corpus: Corpus, lang: str, versions: dict[str, str]) -> None:
+        self.corpus = corpus
+        self.lang = lang
+        self.strings = Strings(corpus.strings)
+        self.base = corpus.site.base_path
+        self.versions = versions
+
+    def t(self, key: str) -> str:
+        """Return an interface string in the page's language."""
+        return self.strings.get(key, self.lang)
+
+    def url(self, kind: str, key: str = "", lang: str | None = None) -> str:
+        """Return the root-relative URL of a page (404 pages are served at any path, so nothing is relative)."""
+        return self.base + page_path(kind, lang or self.lang, key)
+
+    def asset(self, name: str) -> str:
+        """Return the URL of a static file with its content hash."""
+        if name not in self.versions:
+            raise MissingString(f"static file \"{name}\" is not in static/")
+        return f"{self.base}assets/{name}?v={self.versions[name]}"
+
+    def plain(self, text: Text) -> str:
+        """Return the text in the page's language, unmarked: for titles and attributes."""
+        return text.get(self.lang)
+
+    def tx(self, text: Text | None, tag: str = "span") -> Markup:
+        """Return a short text; Chinese standing in for English is marked as such and carries its own lang."""
+        if text is None:
+            return Markup("")
+        value = escape(text.get(self.lang))
+        if text.is_fallback(self.lang):
+            note = escape(self.t("translation_pending"))
+            return Markup(f'<{tag} lang="{HTML_LANG["zh"]}">{value}</{tag}>'
+                          f' <small class="pending">{note}</small>')
+        return Markup(f"<{tag}>{value}</{tag}>") if tag != "span" else value
+
+    def md(self, text: Text | None, heading_offset: int = 2) -> Markup:
+        """Return Markdown rendered to HTML; an untranslated English block says so before the Chinese."""
+        if text is None:
+            return Markup("")
+        html = markdown.render(text.get(self.lang), heading_offset)
+        if text.is_fallback(self.lang):
+            note = escape(self.t("translation_pending_block"))
+            return Markup(f'<div class="untranslated"><p class="pending">{note}</p>'
+                          f'<div lang="{HTML_LANG["zh"]}">{html}</div></div>')
+        return Markup(html)
+
+    def agency_name(self, agency_id: str, on: date | None = None) -> str:
+        """Return an agency's name, as it was on ``on`` when given."""
+        agency = self.corpus.agencies[agency_id]
+        return agency.name_on(on, self.lang) if on else agency.name(self.lang)
+
+    def quarter(self, quarter) -> str:
+        return quarter_label(quarter, self.lang)
+
+    def months(self, quarter) -> str:
+        return quarter_months(quarter, self.lang)
+
+    def date(self, day: date) -> str:
+        return date_label(day, self.lang)
+
+    def goal_label(self, number: int) -> str:
+        """Return 目標一 / Goal 1."""
+        return f"目標{chinese_number(number)}" if self.lang == "zh" else f"Goal {number}"
+
+    def strategy_label(self, goal: int, number: int) -> str:
+        """Return (一) / Strategy 1.1, as each language numbers strategies."""
+        return f"({chinese_number(number)})" if self.lang == "zh" else f"Strategy {goal}.{number}"
+
+    def measure_label(self, measure: Measure) -> str:
+        """Return 執行措施 3.1.5 / Measure 3.1.5."""
+        return f"{self.t('measure')} {measure.id}"
+
+    def measure_of(self, outcome: Outcome) -> Measure | None:
+        return self.corpus.measure(outcome.plan, outcome.measure)
+
+    @property
+    def current_plan(self):
+        """Return the edition in force most recently: the one the navigation's plan link opens."""
+        return max(self.corpus.plans.values(), key=lambda p: (p.start or date.min, p.id))
+
+    def goal_measures(self, goal, measure_ids) -> list[Measure]:
+        """Return the measures of a goal whose ids are in ``measure_ids``, in plan order."""
+        return [m for s in goal.strategies for m in s.measures if m.id in measure_ids]
+
+    def plan_period(self, plan) -> str:
+        """Return the edition's period, or what the source says of it."""
+        if plan.start and plan.end:
+            return f"{self.date(plan.start)} – {self.date(plan.end)}"
+        return plan.period_note.get(self.lang) if plan.period_note else ""
+
+
+def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str]) -> list[RenderedPage]:
+    """Return every page rendered to bytes, in route order."""
+    helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
+    rendered = []
+    for page in pages:
+        template = env.get_template(page.template)
+        html = template.render(
+            page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
+            other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
+            **page.context,
+        )
+        rendered.append(RenderedPage(page.output, html.encode("utf-8")))
+    return rendered

@@ -1,0 +1,54 @@
+"""Writes the site beside the old one, then swaps it in, so a failed build never leaves a half-built site."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .render import RenderedPage
+
+
+def stage_dir(out_dir: Path) -> Path:
+    """Return a fresh empty directory next to ``out_dir`` (same file system, so the swap is a rename)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+
+
+def write_site(pages: list[RenderedPage], static_dir: Path, root_redirect: bytes, staging: Path) -> int:
+    """Write pages and static files into ``staging``; return the number of files written."""
+    count = 0
+    for page in pages:
+        target = (staging / page.output).resolve()
+        # Output paths come from validated ids, but a path must never leave the site whatever the content says.
+        if staging.resolve() not in target.parents:
+            raise ValueError(f"refusing to write outside the site: {page.output}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page.html)
+        count += 1
+    (staging / "index.html").write_bytes(root_redirect)
+    assets = staging / "assets"
+    for source in sorted(static_dir.rglob("*")):
+        if source.is_file():
+            target = assets / source.relative_to(static_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            count += 1
+    return count + 1
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` with ``staging``; the old site stays in place until the new one is complete."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        out_dir.rename(old)
+    staging.rename(out_dir)
+    os.chmod(out_dir, 0o755)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def discard(staging: Path) -> None:
+    """Remove a staging directory after a failure."""
+    shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from actionplan import scaffold
+from actionplan.errors import BuildFailed
+from actionplan.pipeline import Project, build, check
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _project(root: str | None) -> Project:
+    return Project(Path(root).resolve() if root else ROOT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Build and check the bilingual site of the IP Protection Action Plan reports (貫徹保護智慧財產權行動方案)."""
+
+
+root_option = click.option("--root", type=click.Path(file_okay=False, exists=True), default=None,
+                           help="Project folder holding content/, templates/ and static/ (default: this one).")
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (CI uses this).")
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (default: site/).")
+@click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (faster previews).")
+@root_option
+@strict_option
+def build_command(out: str | None, no_search: bool, root: str | None, strict: bool) -> None:
+    """Check the content, render every page in both languages, and index them for search."""
+    project = _project(root)
+    out_dir = Path(out).resolve() if out else project.root / "site"
+    report = build(project, out_dir, strict=strict, search=not no_search)
+    _print_warnings(report.problems)
+    stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
+    click.echo(f"Built {report.pages} pages ({report.files} files) into {out_dir} [{stages}]")
+
+
+@cli.command("check")
+@root_option
+@strict_option
+def check_command(root: str | None, strict: bool) -> None:
+    """Validate the content without writing anything; list every problem with file and line."""
+    problems = check(_project(root), strict=strict)
+    _print_warnings(problems)
+    click.echo("Content OK. 內容檢查通過。")
+
+
+@cli.command("serve")
+@click.option("--port", default=8000, show_default=True, help="Port on localhost.")
+@click.option("--no-search", is_flag=True, help="Skip the search index on rebuilds.")
+@root_option
+def serve_command(port: int, no_search: bool, root: str | None) -> None:
+    """Build, serve the site on localhost, and rebuild when content, templates or static files change."""
+    from actionplan.serve import serve
+
+    serve(_project(root), port=port, search=not no_search)
+
+
+@cli.command("new")
+@click.option("--measure", required=True, help="Measure number, e.g. 3.1.5.")
+@click.option("--agency", required=True, help="Reporting agency: id (tipo), name (經濟部智慧財產局) or abbreviation (TIPO).")
+@click.option("--quarter", required=True, help="Quarter, e.g. 2024-Q3 (民國113年第3季).")
+@click.option("--plan", default=None, help="Plan edition id; default: the edition in force in that quarter.")
+@click.option("--en", "with_english", is_flag=True, help="Also create the English translation file.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' (default: today).")
+@root_option
+def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_english: bool, today, root: str | None) -> None:
+    """Create an outcome entry file for one measure, agency and quarter, ready to fill in."""
+    project = _project(root)
+    day = today.date() if today else date.today()
+    for path in scaffold.new_entry(project, measure, agency, quarter, plan, with_english, day):
+        click.echo(f"Created {path.relative_to(project.root).as_posix()}")
+    click.echo("Write the entry below the front matter, then run: python build.py check | "
+               "請在 front matter 下方填寫執行成效，再執行 python build.py check")
+
+
+def _print_warnings(problems) -> None:
+    for warning in problems.warnings if problems else ():
+        click.echo(str(warning), err=True)
+
+
+def main() -> None:
+    """Run the CLI; content errors exit 1 with the report and no traceback."""
+    try:
+        cli.main(standalone_mode=True)
+    except BuildFailed as err:  # pragma: no cover - click handles it in standalone mode
+        err.show()
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
