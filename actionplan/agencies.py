@@ -66,15 +66,19 @@ class AgencyIndex:
         self.agencies = {a.id: a for a in agencies}
         self._by_name: dict[str, str] = {}
         self._by_unit: dict[tuple[str, str], str] = {}
+        shorts_seen: dict[str, set[str]] = {}
         for agency in self.agencies.values():
             names = [agency.zh, *agency.aliases, *(f.zh for f in agency.former_names)]
             for name in names:
                 self._by_name.setdefault(name_key(name), agency.id)
             shorts = [agency.short_zh, *agency.aliases, *(f.short_zh for f in agency.former_names)]
-            if agency.parent:
-                for short in shorts:
-                    if short:
+            for short in shorts:
+                if short:
+                    shorts_seen.setdefault(name_key(short), set()).add(agency.id)
+                    if agency.parent:
                         self._by_unit.setdefault((agency.parent, name_key(short)), agency.id)
+        # A short name on its own (關務署) identifies a body only when no other body shares it.
+        self._by_short = {key: ids.pop() for key, ids in shorts_seen.items() if len(ids) == 1}
 
     def find(self, name: str) -> str | None:
         """Return the id of the agency with this id, name, abbreviation or alias, if there is one."""
@@ -83,6 +87,8 @@ class AgencyIndex:
         key = name_key(name)
         if key in self._by_name:
             return self._by_name[key]
+        if key in self._by_short:
+            return self._by_short[key]
         for agency in self.agencies.values():
             if agency.abbr and agency.abbr.lower() == name.lower():
                 return agency.id

@@ -57,7 +57,12 @@ def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -
                          code="E-FILE-UNKNOWN")
     if site is None or strings is None:
         return None
-    return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)))
+    incomplete = frozenset(
+        part for part, prefix in (("agencies", "agencies.yaml"), ("plans", "plans/"))
+        if any(doc.unreadable for rel, doc in by_path.items() if rel.startswith(prefix))
+    )
+    return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)),
+                  incomplete)
 
 
 def _outcome_order(outcome: Outcome) -> tuple:
@@ -260,9 +265,12 @@ def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: i
     text, schedule = read.bilingual(entry, "text"), read.bilingual(entry, "schedule")
     lead = _agency_ref(read, entry, "lead", index, required=True)
     co = _agency_ref(read, entry, "co", index, required=False)
-    if None in (number, text, schedule, lead, co):
+    if number is None:
         return None
-    return Measure(plan_id, goal, strategy, number, text, lead, co, schedule, entry.line)  # type: ignore[arg-type]
+    # A measure with a faulty field stays in the plan (its error is reported), so that the entries reporting on
+    # it are not also flagged as naming an unknown measure.
+    return Measure(plan_id, goal, strategy, number, text or Text(""), lead or AgencyRef("", ()), co or AgencyRef("", ()),
+                   schedule or Text(""), entry.line)
 
 
 def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex, required: bool) -> AgencyRef | None:
@@ -288,7 +296,7 @@ def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex,
                        did_you_mean(parent + (unit or ""), index.names())
                        or bi("add it to content/agencies.yaml or correct the name", "請在 content/agencies.yaml 新增或更正名稱"),
                        "E-AGENCY-UNKNOWN")
-            return None
+            continue
         if agency_id not in ids:
             ids.append(agency_id)
     return AgencyRef(written, tuple(ids))
@@ -329,6 +337,8 @@ def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems
         ))
     for key, (doc, fields) in english.items():
         zh_name = f"{key[1]}.{key[2]}.md"
+        if (doc.path.parent / zh_name).exists():
+            continue  # The Chinese twin exists but could not be read; its own errors say why.
         problems.add(doc.path, fields["lines"]["measure"],
                      bi("this English translation has no Chinese entry with the same plan, measure, agency and quarter",
                         "這份英文翻譯找不到相同方案、措施、機關及季別的中文執行成效"),
@@ -343,9 +353,9 @@ def _with_english(zh: str | None, en: str | None) -> Text | None:
 
 def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems) -> dict | None:
     read = FieldReader(doc.path, problems)
-    if doc.data is None and doc.body is None:
+    if doc.unreadable:
         return None
-    data = read.as_mapping(doc.data, "the front matter", 2)
+    data = read.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
     if data is None:
         return None
     english = doc.lang == "en"

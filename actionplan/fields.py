@@ -38,12 +38,13 @@ class FieldReader:
         """Report an error in this file."""
         self.problems.add(self.path, line, message, hint, code=code, col=col)
 
-    def as_mapping(self, node: Node | None, what: str, line: int = 1) -> Mapping | None:
+    def as_mapping(self, node: Node | None, what: str, line: int = 1, what_zh: str | None = None) -> Mapping | None:
         """Return the node if it is a mapping, else report that ``what`` must be one."""
         if isinstance(node, Mapping):
             return node
+        what_zh = what_zh or what
         if node is None:
-            self.error(line, bi(f"{what} is empty", f"{what}沒有內容"),
+            self.error(line, bi(f"{what} is empty", f"{what_zh}沒有內容"),
                        bi("write the fields as \"name: value\" lines", "請以「欄位: 值」逐行填寫"), "E-FIELD-REQUIRED")
             return None
         hint = bi("write the fields as \"name: value\" lines", "請以「欄位: 值」逐行填寫")
@@ -54,7 +55,7 @@ class FieldReader:
                 hint = bi(f"the file uses {name} after a field name; use an ASCII colon and space \": \"",
                           "欄位名稱後請用半形冒號加空白「: 」")
         self.error(node.line, bi(f"{what} must be a mapping of fields, not {kind_of(node)}",
-                                 f"{what}必須是「欄位: 值」的對照表"), hint, "E-YAML-NOTMAP")
+                                 f"{what_zh}必須是「欄位: 值」的對照表"), hint, "E-YAML-NOTMAP")
         return None
 
     def check_keys(self, mapping: Mapping, allowed: tuple[str, ...], what: str) -> None:

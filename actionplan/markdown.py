@@ -95,7 +95,12 @@ def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -
         line = first_line + (token.map[0] if token.map else 0)
         if token.type == "html_block":
             _html_error(path, line, problems)
+        breaks = 0
         for child in token.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                breaks += 1
+                continue
+            line = first_line + (token.map[0] if token.map else 0) + breaks
             if child.type == "html_inline":
                 _html_error(path, line, problems)
             elif child.type in ("link_open", "image"):
@@ -116,5 +121,6 @@ def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -
 
 def _html_error(path: Path, line: int, problems: Problems) -> None:
     problems.add(path, line, bi("raw HTML is not allowed in entries", "執行成效內文不可使用 HTML 標籤"),
-                 bi("write it in Markdown: - for lists, 1. for numbered items, a blank line between paragraphs",
-                    "請改用 Markdown：清單用 -，編號用 1.，段落間空一行"), code="E-MD-HTML")
+                 bi("write it in Markdown: - for lists, 1. for numbered items, a blank line between paragraphs, "
+                    "![description](file.png) for images",
+                    "請改用 Markdown：清單用 -，編號用 1.，段落間空一行，圖片用 ![說明](file.png)"), code="E-MD-HTML")

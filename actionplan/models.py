@@ -251,6 +251,8 @@ class Corpus:
     agencies: dict[str, Agency]
     plans: dict[str, Plan]
     outcomes: tuple[Outcome, ...]
+    incomplete: frozenset[str] = frozenset()
+    """Parts whose file could not be read ("agencies", "plans"): references into them are not checked."""
 
     def measure(self, plan: str, measure_id: str) -> Measure | None:
         """Return the measure with that id in that edition, if any."""

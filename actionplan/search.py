@@ -1,6 +1,7 @@
 """Indexes the written site with Pagefind's extended binary, which segments Chinese words."""
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -32,4 +33,14 @@ def index_search(site_dir: Path) -> str:
     )
     if result.returncode != 0:
         raise SearchIndexFailed(f"pagefind failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    normalise_entry(site_dir / "pagefind" / "pagefind-entry.json")
     return result.stdout.strip()
+
+
+def normalise_entry(entry: Path) -> None:
+    """Sort the keys of Pagefind's entry file, whose language map comes out in hash order, so builds repeat.
+
+    Every other file Pagefind writes is named by and holds content hashes, and repeats as it is.
+    """
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -30,6 +30,14 @@ _TAG_NAMES = {
     "tag:yaml.org,2002:null": "null",
     "tag:yaml.org,2002:timestamp": "date",
 }
+_SYNTAX_ZH = {
+    "mapping values are not allowed here": "此處不可出現「: 」",
+    "mapping values are not allowed in this context": "此處不可出現「: 」",
+    "did not find expected key": "找不到預期的欄位名稱，多半是縮排或引號不對",
+    "could not find expected ':'": "找不到欄位名稱後的「: 」",
+    "found unexpected end of stream": "引號或括號沒有結束",
+    "found character that cannot start any token": "出現不能作為開頭的字元",
+}
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -85,6 +93,8 @@ class SourceDoc:
     """The line in the file on which the Markdown body starts."""
     lang: str = "zh"
     """Taken from the file name: ``x.en.md`` is English, anything else Chinese."""
+    unreadable: bool = False
+    """True when the file could not be decoded or parsed; its problems are already reported."""
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -175,8 +185,11 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
         line = (mark.line + first_line) if mark else first_line
         col = (mark.column + 1) if mark else 0
         problem = (err.problem or str(err)).strip()
-        message, hint, code = bi(f"YAML syntax error: {problem}", "YAML 語法錯誤"), "", "E-YAML-SYNTAX"
-        if "'\\t'" in problem or "\\t" in problem:
+        source_line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
+        message = bi(f"YAML syntax error: {problem}", f"YAML 語法錯誤：{_SYNTAX_ZH.get(problem, '請檢查本行格式')}")
+        hint, code = "", "E-YAML-SYNTAX"
+        # libyaml and the pure-Python scanner word a Tab differently; the line itself is what tells.
+        if "\t" in source_line[: col] or "tab" in problem.lower():
             code = "E-YAML-TAB"
             message = bi("a Tab character is used for indentation", "以 Tab 字元縮排")
             hint = bi("indent with spaces, not Tab", "請用空白縮排，不要用 Tab")
@@ -346,14 +359,17 @@ def read_source(path: Path, problems: Problems) -> SourceDoc:
     text = read_text(path, problems)
     lang = language_of(path)
     if text is None:
-        return SourceDoc(path, None, lang=lang)
+        return SourceDoc(path, None, lang=lang, unreadable=True)
+    before = len(problems.errors)
     if path.suffix == ".md":
         split = split_front_matter(text, path, problems)
         if split is None:
-            return SourceDoc(path, None, lang=lang)
+            return SourceDoc(path, None, lang=lang, unreadable=True)
         front, body, body_line = split
-        return SourceDoc(path, parse_yaml(front, path, problems, first_line=2), body, body_line, lang)
-    return SourceDoc(path, parse_yaml(text, path, problems), lang=lang)
+        data = parse_yaml(front, path, problems, first_line=2)
+        return SourceDoc(path, data, body, body_line, lang, unreadable=len(problems.errors) > before and data is None)
+    data = parse_yaml(text, path, problems)
+    return SourceDoc(path, data, lang=lang, unreadable=len(problems.errors) > before and data is None)
 
 
 def read_sources(content_dir: Path, problems: Problems) -> list[SourceDoc]:

@@ -1,0 +1,56 @@
+"""Shared fixtures: a project folder built from fixture files, and the smallest bilingual corpus."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from actionplan.pipeline import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _project_with(tmp_path: Path, content: Path | None) -> Project:
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "static", tmp_path / "static")
+    if content is not None:
+        shutil.copytree(content, tmp_path / "content")
+        # Interface strings are part of the templates' contract, not of the corpus under test.
+        if not (tmp_path / "content/strings.yaml").exists():
+            shutil.copyfile(ROOT / "content/strings.yaml", tmp_path / "content/strings.yaml")
+    return Project(tmp_path)
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path) -> Project:
+    """Return a project holding the smallest bilingual corpus: two goals, two measures, three entries."""
+    return _project_with(tmp_path, FIXTURES / "mini")
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """Return a function that writes ``{path: dedented text}`` over the mini corpus and returns the project."""
+
+    def make(files: dict[str, str | bytes], base: str | None = "mini") -> Project:
+        project = _project_with(tmp_path, FIXTURES / base if base else None)
+        for rel, text in files.items():
+            target = project.content / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if text is None:
+                target.unlink()
+            elif isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return project
+
+    return make
+
+
+@pytest.fixture
+def real_site(tmp_path: Path) -> Project:
+    """Return a copy of the project with the shipped content."""
+    return _project_with(tmp_path, ROOT / "content")
