@@ -75,14 +75,21 @@ def _missing_file(path: Path, problems: Problems) -> None:
                  bi("restore it from the repository", "請從版本庫還原"), code="E-FILE-MISSING")
 
 
-def _build_site(doc: SourceDoc | None, path: Path, problems: Problems) -> Site | None:
+def _top_mapping(doc: SourceDoc | None, path: Path, problems: Problems) -> tuple[FieldReader, Mapping] | None:
+    """Return a reader and the top mapping of a required top-level file, or None after reporting why not."""
     if doc is None:
         _missing_file(path, problems)
         return None
     read = FieldReader(doc.path, problems)
-    data = read.as_mapping(doc.data, "site.yaml") if doc.data is not None else None
-    if data is None:
+    data = read.as_mapping(doc.data, path.name) if not doc.unreadable else None
+    return (read, data) if data is not None else None
+
+
+def _build_site(doc: SourceDoc | None, path: Path, problems: Problems) -> Site | None:
+    top = _top_mapping(doc, path, problems)
+    if top is None:
         return None
+    read, data = top
     read.check_keys(data, SITE_FIELDS, "site.yaml")
     values = dict(
         title=read.bilingual(data, "title"), short_title=read.bilingual(data, "short_title"),
@@ -105,13 +112,10 @@ def _build_site(doc: SourceDoc | None, path: Path, problems: Problems) -> Site |
 
 
 def _build_strings(doc: SourceDoc | None, path: Path, problems: Problems) -> dict[str, Text] | None:
-    if doc is None:
-        _missing_file(path, problems)
+    top = _top_mapping(doc, path, problems)
+    if top is None:
         return None
-    read = FieldReader(doc.path, problems)
-    data = read.as_mapping(doc.data, "strings.yaml") if doc.data is not None else None
-    if data is None:
-        return None
+    read, data = top
     strings: dict[str, Text] = {}
     for key in data.items:
         text = read.bilingual(data, key)
@@ -124,13 +128,10 @@ def _build_strings(doc: SourceDoc | None, path: Path, problems: Problems) -> dic
 
 
 def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> dict[str, Agency]:
-    if doc is None:
-        _missing_file(path, problems)
+    top = _top_mapping(doc, path, problems)
+    if top is None:
         return {}
-    read = FieldReader(doc.path, problems)
-    data = read.as_mapping(doc.data, "agencies.yaml") if doc.data is not None else None
-    if data is None:
-        return {}
+    read, data = top
     read.check_keys(data, ("agencies",), "agencies.yaml")
     agencies: dict[str, Agency] = {}
     lines: dict[str, int] = {}

@@ -97,9 +97,11 @@ def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
         for quarter in quarters:
             add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), f"outcomes/{quarter.id}",
                 quarter=quarter, outcomes=by_quarter[quarter])
-        for kind in ("search", "about", "sitemap", "privacy", "open-data"):
-            add(kind, "", f"{kind}.html", content_updated if kind in ("about", "sitemap") else site_updated, kind,
-                quarters=quarters)
+        for kind in ("search", "about", "sitemap"):
+            add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, kind, quarters=quarters)
+        add("privacy", "", "statement.html", site_updated, "privacy", statement=corpus.site.privacy, title_key="nav_privacy")
+        add("open-data", "", "statement.html", site_updated, "open-data", statement=corpus.site.open_data,
+            title_key="nav_open_data")
         add("404", "", "404.html", site_updated, "404")
     _report_collisions(pages, problems)
     return pages
