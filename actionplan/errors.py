@@ -89,12 +89,16 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.errors)
 
-    def report(self) -> str:
+    def report(self, strict: bool = False) -> str:
         """Return every problem, one per line, then a count, as printed to editors."""
         lines = [str(p) for p in sorted(self._items)]
         errors = self.errors
         files = len({p.path for p in errors})
-        if errors:
+        if not errors and strict and self.warnings:
+            count = len(self.warnings)
+            lines.append(f"Build failed: {count} warning{'s' if count != 1 else ''} and --strict. "
+                         f"建置失敗：{count} 個警告（--strict 模式視同錯誤）。")
+        elif errors:
             lines.append(
                 f"Build failed: {len(errors)} error{'s' if len(errors) != 1 else ''} "
                 f"in {files} file{'s' if files != 1 else ''}. "
@@ -108,8 +112,8 @@ class BuildFailed(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, problems: Problems) -> None:
-        super().__init__(problems.report())
+    def __init__(self, problems: Problems, strict: bool = False) -> None:
+        super().__init__(problems.report(strict))
         self.problems = problems
 
     def format_message(self) -> str:

@@ -109,4 +109,4 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
 
 def _raise_if_failed(problems: Problems, strict: bool) -> None:
     if problems or (strict and problems.warnings):
-        raise BuildFailed(problems)
+        raise BuildFailed(problems, strict)

@@ -67,3 +67,24 @@ def test_build_reports_pages_and_writes_the_site(mini_site, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Built 40 pages" in result.output
     assert (tmp_path / "out/zh/index.html").exists()
+
+
+def test_strict_check_fails_on_warnings_alone(make_site):
+    project = make_site({"outcomes/2024-Q3/1.1.1.tipo.md": """
+        ---
+        plan: "2024-2026"
+        measure: "1.1.1"
+        agency: tipo
+        quarter: 2024-Q3
+        updated: 2024-10-14
+        ---
+        見 [網站](http://example.org/)。
+        """})
+    assert run("check", "--root", str(project.root)).exit_code == 0
+    strict = run("check", "--root", str(project.root), "--strict")
+    assert strict.exit_code == 1
+    assert strict.output.splitlines() == [
+        'content/outcomes/2024-Q3/1.1.1.tipo.md:8: warning: link "http://example.org/" uses plain http | '
+        '連結「http://example.org/」使用不加密的 http: use https:// if the site supports it | 若對方網站支援，請改用 https://',
+        "Build failed: 1 warning and --strict. 建置失敗：1 個警告（--strict 模式視同錯誤）。",
+    ]
