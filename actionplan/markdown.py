@@ -92,15 +92,16 @@ def check_markdown(text: str, path: Path, first_line: int, problems: Problems) -
                      bi("flatten the structure", "請減少巢狀層次"), code="E-MD-NESTING")
         return
     for token in tokens:
-        line = first_line + (token.map[0] if token.map else 0)
+        block_line = first_line + (token.map[0] if token.map else 0)
         if token.type == "html_block":
-            _html_error(path, line, problems)
+            _html_error(path, block_line, problems)
+        # Inline tokens carry no line of their own: count the line breaks before them within the block.
         breaks = 0
         for child in token.children or ():
             if child.type in ("softbreak", "hardbreak"):
                 breaks += 1
                 continue
-            line = first_line + (token.map[0] if token.map else 0) + breaks
+            line = block_line + breaks
             if child.type == "html_inline":
                 _html_error(path, line, problems)
             elif child.type in ("link_open", "image"):
