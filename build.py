@@ -84,6 +84,41 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
                "請在 front matter 下方填寫執行成效，再執行 python build.py check")
 
 
+@cli.command("import-table")
+@click.argument("table", type=click.Path(dir_okay=False, exists=True))
+@click.option("--quarter", required=True, help="Quarter the table reports, e.g. 2018-Q3 (民國107年7月至9月).")
+@click.option("--plan", default=None, help="Edition the table reports on; default: the one in force that quarter. "
+                                           "An edition content/ lacks is created from the table.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' (default: today).")
+@click.option("--dry-run", is_flag=True, help="Check and list what would be written; write nothing.")
+@root_option
+def import_table_command(table: str, quarter: str, plan: str | None, today, dry_run: bool, root: str | None) -> None:
+    """Import a quarterly tracking table (列管追蹤表), as a Word file (.docx) or its text export."""
+    from actionplan.importer import default_plan, import_table
+
+    project = _project(root)
+    the_quarter = parse_quarter(quarter)
+    day = today.date() if today else date.today()
+    plan_id = plan or default_plan(project, the_quarter)
+    result, problems = import_table(project, Path(table).resolve(), the_quarter, plan_id, day, dry_run=dry_run)
+    _print_warnings(problems)
+    verb = "Would write" if dry_run else "Wrote"
+    for path in sorted(result.writes):
+        click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
+    click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date. "
+               f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
+
+
+def parse_quarter(text: str):
+    """Return the quarter written 2018-Q3, or stop with a usage error."""
+    from actionplan.models import QUARTER_PATTERN, Quarter
+
+    if not QUARTER_PATTERN.match(text):
+        raise click.BadParameter(f"write it like 2018-Q3, not \"{text}\" | 請寫成 2018-Q3 的形式", param_hint="--quarter")
+    return Quarter.parse(text)
+
+
 def _print_warnings(problems) -> None:
     for warning in problems.warnings if problems else ():
         click.echo(str(warning), err=True)

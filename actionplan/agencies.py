@@ -28,6 +28,10 @@ def split_cell(written: str) -> list[tuple[str, str | None]] | None:
     items: list[str] = []
     depth, current = 0, ""
     for char in "".join(written.split()):
+        if current and current[-1] in _CLOSE and depth == 0 and char not in _SEPARATORS:
+            # 「經濟部(智慧財產局) 內政部(警政署)」: a closing bracket ends a name even without a separator.
+            items.append(current)
+            current = ""
         if char in _OPEN:
             depth += 1
         elif char in _CLOSE:
@@ -92,6 +96,11 @@ class AgencyIndex:
         for agency in self.agencies.values():
             if agency.abbr and agency.abbr.lower() == name.lower():
                 return agency.id
+        # 「經濟部光碟小組」: a parent's name followed by a unit's short name or alias.
+        for agency in self.agencies.values():
+            parent = name_key(agency.zh)
+            if key.startswith(parent) and key != parent and (agency.id, key[len(parent):]) in self._by_unit:
+                return self._by_unit[(agency.id, key[len(parent):])]
         return None
 
     def resolve(self, parent: str, unit: str | None) -> str | None:
@@ -106,3 +115,14 @@ class AgencyIndex:
     def names(self) -> list[str]:
         """Return every known full name, for did-you-mean suggestions."""
         return sorted({a.zh for a in self.agencies.values()})
+
+
+def is_responsible(agencies: dict[str, Agency], agency_id: str, listed: tuple[str, ...] | list[str]) -> bool:
+    """Return whether the agency is listed, or is the ministry of a listed unit, or a unit of a listed ministry.
+
+    Reports come from either level: 【法務部】 answers for 法務部(檢察司), 【教育部國民及學前教育署】 for 教育部.
+    """
+    if agency_id in listed:
+        return True
+    parent = agencies[agency_id].parent if agency_id in agencies else None
+    return parent in listed or any(agencies[i].parent == agency_id for i in listed if i in agencies)

@@ -18,14 +18,14 @@ SITE_FIELDS = ("title", "short_title", "base_path", "base_url", "publisher", "ad
 AGENCY_FIELDS = ("id", "zh", "en", "short_zh", "abbr", "parent", "aliases", "former_names", "verified", "note",
                  "established")
 FORMER_FIELDS = ("zh", "en", "short_zh", "abbr", "renamed_on", "verified", "note")
-PLAN_FIELDS = ("id", "title", "period", "source", "updated", "preface", "vision", "goals", "implementation",
+PLAN_FIELDS = ("id", "title", "edition", "period", "source", "updated", "preface", "vision", "goals", "implementation",
                "tracking", "attachment")
 PERIOD_FIELDS = ("start", "end", "note")
-GOAL_FIELDS = ("number", "title", "strategies")
-STRATEGY_FIELDS = ("number", "title", "measures")
-MEASURE_FIELDS = ("number", "text", "lead", "co", "schedule")
-OUTCOME_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "completion", "remarks")
-OUTCOME_EN_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "completion", "remarks")
+GOAL_FIELDS = ("number", "title", "strategies", "note")
+STRATEGY_FIELDS = ("number", "title", "measures", "note")
+MEASURE_FIELDS = ("number", "text", "lead", "co", "schedule", "note")
+OUTCOME_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "reported_as", "completion", "remarks", "note")
+OUTCOME_EN_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "completion", "remarks", "note")
 
 
 def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -> Corpus | None:
@@ -209,12 +209,13 @@ def _build_plan(doc: SourceDoc, index: AgencyIndex, problems: Problems) -> Plan 
         if goal is not None:
             goals.append(goal)
     values = dict(
-        title=read.bilingual(data, "title"), source=read.bilingual(data, "source"), updated=read.date(data, "updated"),
+        title=read.bilingual(data, "title"), edition=read.bilingual(data, "edition"), source=read.bilingual(data, "source"),
+        updated=read.date(data, "updated"),
         preface=read.bilingual(data, "preface", False), vision=read.bilingual(data, "vision", False),
         implementation=read.bilingual(data, "implementation", False), tracking=read.bilingual(data, "tracking", False),
         attachment=read.bilingual(data, "attachment", False),
     )
-    if plan_id is None or values["title"] is None or values["source"] is None or values["updated"] is None:
+    if plan_id is None or any(values[k] is None for k in ("title", "edition", "source", "updated")):
         return None
     return Plan(plan_id, start=start, end=end, period_note=period_note, goals=tuple(goals), path=doc.path, **values)
 
@@ -250,10 +251,10 @@ def _build_goal(read: FieldReader, node, expected: int, plan_id: str, index: Age
             if measure is not None:
                 measures.append(measure)
         if s_num is not None and s_title is not None:
-            strategies.append(Strategy(number, s_num, s_title, tuple(measures)))
+            strategies.append(Strategy(number, s_num, s_title, tuple(measures), read.bilingual(s_entry, "note", False)))
     if number is None or title is None:
         return None
-    return Goal(number, title, tuple(strategies))
+    return Goal(number, title, tuple(strategies), read.bilingual(entry, "note", False))
 
 
 def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: int, strategy: int,
@@ -271,7 +272,7 @@ def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: i
     # A measure with a faulty field stays in the plan (its error is reported), so that the entries reporting on
     # it are not also flagged as naming an unknown measure.
     return Measure(plan_id, goal, strategy, number, text or Text(""), lead or AgencyRef("", ()), co or AgencyRef("", ()),
-                   schedule or Text(""), entry.line)
+                   schedule or Text(""), entry.line, read.bilingual(entry, "note", False))
 
 
 def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex, required: bool) -> AgencyRef | None:
@@ -332,6 +333,8 @@ def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems
             plan=key[0], measure=key[1], agency=key[2], quarter=key[3], body=body,
             completion=_with_english(fields.get("completion"), en_fields and en_fields.get("completion")),
             remarks=_with_english(fields.get("remarks"), en_fields and en_fields.get("remarks")),
+            reported_as=fields.get("reported_as"),
+            note=_with_english(fields.get("note"), en_fields and en_fields.get("note")),
             updated=max(d for d in (fields["updated"], en_fields and en_fields.get("updated")) if d),
             path=doc.path, en_path=en_doc.path if en_doc else None,
             lines={**fields["lines"], "body_en": en_doc.body_line if en_doc else 0},
@@ -368,6 +371,8 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems) 
         "updated": read.date(data, "updated", required=not english),
         "completion": read.text(data, "completion", False),
         "remarks": read.text(data, "remarks", False),
+        "reported_as": None if english else read.text(data, "reported_as", False),
+        "note": read.text(data, "note", False),
         "lines": {**{key: data.key_lines.get(key, 2) for key in OUTCOME_FIELDS}, "body": doc.body_line},
     }
     quarter_text = read.text(data, "quarter")

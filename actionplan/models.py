@@ -130,6 +130,8 @@ class Measure:
     schedule: Text
     line: int
     """Line in plan.yaml, to point editors at it."""
+    note: Text | None = None
+    """What the site says where the source is unclear, e.g. a cell without the lead/co slash."""
 
     @property
     def id(self) -> str:
@@ -144,6 +146,7 @@ class Strategy:
     number: int
     title: Text
     measures: tuple[Measure, ...]
+    note: Text | None = None
 
     @property
     def id(self) -> str:
@@ -157,6 +160,7 @@ class Goal:
     number: int
     title: Text
     strategies: tuple[Strategy, ...]
+    note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,8 @@ class Plan:
 
     id: str
     title: Text
+    edition: Text
+    """Tells editions apart where they share a title: 民國113年至115年版 / 2024–2026 edition."""
     start: date | None
     end: date | None
     period_note: Text | None
@@ -210,6 +216,10 @@ class Outcome:
     """完成期程 as the report writes it."""
     remarks: Text | None
     """備註."""
+    reported_as: str | None
+    """The reporting body as the report writes it (【經濟部工業局】), where the entry was imported from one."""
+    note: Text | None
+    """The site's note on the entry, where the source is unclear."""
     updated: date
     path: Path
     en_path: Path | None

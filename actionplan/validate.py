@@ -1,6 +1,7 @@
 """Cross-reference rules: entries against plans, agencies and periods; every problem, not the first."""
 from __future__ import annotations
 
+from .agencies import is_responsible
 from .errors import WARNING, Problems
 from .fields import did_you_mean
 from .markdown import check_markdown
@@ -29,11 +30,12 @@ def validate(corpus: Corpus, problems: Problems) -> None:
                              did_you_mean(outcome.measure, [m.id for m in plan.measures])
                              or bi("look the number up on the plan page", "請在方案頁面查詢措施編號"),
                              code="E-MEASURE-UNKNOWN")
-            elif outcome.agency in corpus.agencies and outcome.agency not in measure.lead.ids + measure.co.ids:
+            elif outcome.agency in corpus.agencies and not is_responsible(corpus.agencies, outcome.agency, measure.lead.ids + measure.co.ids) and outcome.note is None:
                 problems.add(outcome.path, lines["agency"],
                              bi(f"agency \"{outcome.agency}\" is neither lead nor co-agency of measure {measure.id}",
                                 f"機關「{outcome.agency}」不是措施 {measure.id} 的主辦或協辦機關"),
-                             bi("check the measure number and the agency", "請確認措施編號與機關"),
+                             bi("check the measure number and the agency; if the source files it there, say so in a note: field",
+                                "請確認措施編號與機關；若原始報告確實如此填報，請以 note: 欄位說明"),
                              code="W-AGENCY-NOT-RESPONSIBLE", severity=WARNING)
             if not plan.covers(outcome.quarter):
                 period = f"{plan.start or '…'} – {plan.end or '…'}"
@@ -50,3 +52,4 @@ def validate(corpus: Corpus, problems: Problems) -> None:
         check_markdown(outcome.body.zh, outcome.path, lines["body"], problems)
         if outcome.en_path is not None and outcome.body.en:
             check_markdown(outcome.body.en, outcome.en_path, lines["body_en"], problems)
+
