@@ -100,12 +100,24 @@ class Agency:
         """Return the current name in ``lang``."""
         return self.en if lang == "en" else self.zh
 
-    def name_on(self, day: date, lang: str) -> str:
-        """Return the name the agency bore on ``day``, so old reports show the name they were filed under."""
+    def former_on(self, day: date) -> FormerName | None:
+        """Return the former name the agency bore on ``day``, or None if it bore its current name."""
         for former in self.former_names:
             if former.renamed_on is not None and day < former.renamed_on:
-                return former.en if lang == "en" and former.en else former.zh
-        return self.name(lang)
+                return former
+        return None
+
+    def name_on(self, day: date, lang: str) -> str:
+        """Return the name the agency bore on ``day``, so old reports show the name they were filed under."""
+        former = self.former_on(day)
+        if former is None:
+            return self.name(lang)
+        return former.en if lang == "en" and former.en else former.zh
+
+    def next_name(self, former: FormerName) -> FormerName | None:
+        """Return the former name that replaced ``former``, or None if the current name did."""
+        index = self.former_names.index(former)
+        return self.former_names[index + 1] if index + 1 < len(self.former_names) else None
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class PageHelpers:
         self.strings = Strings(corpus.strings)
         self.base = corpus.site.base_path
         self.versions = versions
+        self._plan_days: dict[str, date] = {}
 
     def t(self, key: str) -> str:
         """Return an interface string in the page's language."""
@@ -98,6 +99,76 @@ class PageHelpers:
         agency = self.corpus.agencies[agency_id]
         return agency.name_on(on, self.lang) if on else agency.name(self.lang)
 
+    def agency_label(self, agency_id: str, on: date) -> Markup:
+        """Return the name an agency bore on ``on``; a Chinese-only former name on an English page carries its lang."""
+        agency = self.corpus.agencies[agency_id]
+        former = agency.former_on(on)
+        if self.lang == "en" and former is not None and not former.en:
+            return Markup(f'<span lang="{HTML_LANG["zh"]}">{escape(former.zh)}</span>')
+        return escape(agency.name_on(on, self.lang))
+
+    def former_label(self, agency, former) -> Markup:
+        """Return a name the agency bore (``former``, or its current name when None) in the page's language."""
+        if former is None:
+            return escape(agency.name(self.lang))
+        if self.lang == "en" and former.en:
+            return escape(former.en)
+        return Markup(f'<span lang="{HTML_LANG["zh"]}">{escape(former.zh)}</span>') if self.lang == "en" else escape(former.zh)
+
+    def name_groups(self, agency, outcomes: list[Outcome]) -> list[tuple]:
+        """Return the outcomes grouped by the name the agency bore when it reported them, current name first."""
+        groups: dict = {}
+        for outcome in outcomes:
+            groups.setdefault(agency.former_on(outcome.quarter.end), []).append(outcome)
+        order = [None, *reversed(agency.former_names)]
+        return [(former, groups[former]) for former in order if former in groups]
+
+    def in_table_order(self, outcomes, measure: Measure) -> list[Outcome]:
+        """Return a measure's entries in the order its agency cell lists the bodies, as the tracking table does."""
+        listed = [*measure.lead.ids, *measure.co.ids]
+
+        agencies = self.corpus.agencies
+
+        def position(outcome: Outcome) -> tuple[int, int, str]:
+            # The body itself, else its ministry, else one of its units, where the cell lists them; others last.
+            own = agencies[outcome.agency] if outcome.agency in agencies else None
+            for rank, test in enumerate((lambda i: i == outcome.agency,
+                                         lambda i: own is not None and i == own.parent,
+                                         lambda i: i in agencies and agencies[i].parent == outcome.agency)):
+                for index, listed_id in enumerate(listed):
+                    if test(listed_id):
+                        return (index, rank, outcome.agency)
+            return (len(listed), 0, outcome.agency)
+
+        return sorted(outcomes, key=position)
+
+    def plan_day(self, plan_id: str) -> date:
+        """Return the day an edition's agency names are shown as of: its end, else its last reported quarter."""
+        if plan_id not in self._plan_days:
+            plan = self.corpus.plans[plan_id]
+            quarters = [o.quarter.end for o in self.corpus.outcomes if o.plan == plan_id]
+            self._plan_days[plan_id] = plan.end or (max(quarters) if quarters else plan.updated)
+        return self._plan_days[plan_id]
+
+    def completion(self, outcome: Outcome) -> Text | None:
+        """Return 完成期程; where it repeats the measure's schedule (經常辦理), the schedule's English serves."""
+        completion, measure = outcome.completion, self.measure_of(outcome)
+        if completion and not completion.en and measure and measure.schedule.zh == completion.zh and measure.schedule.en:
+            return Text(completion.zh, measure.schedule.en)
+        return completion
+
+    def by_agency(self, outcomes) -> list[tuple[str, list[Outcome]]]:
+        """Return outcomes grouped by agency, in the registry's order (ministry by ministry)."""
+        order = {agency_id: i for i, agency_id in enumerate(self.corpus.agencies)}
+        groups: dict[str, list[Outcome]] = {}
+        for outcome in outcomes:
+            groups.setdefault(outcome.agency, []).append(outcome)
+        return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+
+    def edition_of(self, plan_id: str) -> str:
+        """Return an edition's label, such as 民國113年至115年版."""
+        return self.plain(self.corpus.plans[plan_id].edition)
+
     def quarter(self, quarter) -> str:
         return quarter_label(quarter, self.lang)
 
@@ -115,9 +186,12 @@ class PageHelpers:
         """Return (一) / Strategy 1.1, as each language numbers strategies."""
         return f"({chinese_number(number)})" if self.lang == "zh" else f"Strategy {goal}.{number}"
 
-    def measure_label(self, measure: Measure) -> str:
-        """Return 執行措施 3.1.5 / Measure 3.1.5."""
-        return f"{self.t('measure')} {measure.id}"
+    def measure_label(self, measure: Measure, with_edition: bool = False) -> str:
+        """Return 執行措施 3.1.5 / Measure 3.1.5, naming the edition where several share the number."""
+        label = f"{self.t('measure')} {measure.id}"
+        if with_edition and len(self.corpus.plans) > 1:
+            label += (" " if self.lang == "en" else "") + self.t("period_in_brackets") % self.edition_of(measure.plan)
+        return label
 
     def measure_of(self, outcome: Outcome) -> Measure | None:
         return self.corpus.measure(outcome.plan, outcome.measure)

@@ -94,7 +94,7 @@ def test_agency_page_lists_measures_led_and_co_led_and_entries(site):
     assert page.h1 == ["經濟部智慧財產局"]
     led = page.text[page.text.index("主辦措施"):page.text.index("協辦措施")]
     co_start = page.text.index("協辦措施")
-    co = page.text[co_start:page.text.index("各季執行成效", co_start)]
+    co = page.text[co_start:page.text.index("以現名稱填報的執行成效", co_start)]
     assert "1.1.1" in led and "2.1.1" not in led
     assert "2.1.1" in co
     assert "entry-2024-q3-1-1-1-tipo" in page.ids
