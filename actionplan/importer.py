@@ -103,8 +103,8 @@ def interpret(raw: RawTable, path: Path, quarter: Quarter, index: AgencyIndex, p
                 match = STRATEGY_START.match(strategy_text)
                 number = chinese_to_int(match.group(1)) if match else None
                 if number != strategy + 1:
-                    problems.add(path, row.line, bi(f"strategy 「{strategy_text[:20]}…」 should be numbered ({_zh(strategy + 1)})",
-                                                    f"實施要領「{strategy_text[:20]}…」的編號應為({_zh(strategy + 1)})"),
+                    problems.add(path, row.line, bi(f"strategy 「{_excerpt(strategy_text)}」 should be numbered ({_zh(strategy + 1)})",
+                                                    f"實施要領「{_excerpt(strategy_text)}」的編號應為({_zh(strategy + 1)})"),
                                  bi("check the numbering of the strategies in this goal", "請檢查本目標實施要領的編號"),
                                  code="E-TABLE-NUMBER")
                 strategy, measure = strategy + 1, 0
@@ -144,8 +144,8 @@ def _measure(row: RawRow, goal: int, strategy: int, previous: int, path: Path, p
     else:
         number = 1  # a strategy with one measure leaves it unnumbered
     if number != previous + 1:
-        problems.add(path, row.line, bi(f"measure 「{text[:20]}…」 is numbered {number}; expected {previous + 1}",
-                                        f"執行措施「{text[:20]}…」編號為 {number}，應為 {previous + 1}"),
+        problems.add(path, row.line, bi(f"measure 「{_excerpt(text)}」 is numbered {number}; expected {previous + 1}",
+                                        f"執行措施「{_excerpt(text)}」編號為 {number}，應為 {previous + 1}"),
                      bi("number the measures of a strategy 1. 2. 3. in order", "同一實施要領下的執行措施請依序編為 1. 2. 3."),
                      code="E-TABLE-NUMBER")
         return None
@@ -237,6 +237,10 @@ def _responsible(measure: ImportedMeasure, index: AgencyIndex) -> list[str]:
     return ids
 
 
+def _excerpt(text: str, length: int = 20) -> str:
+    return text if len(text) <= length else text[:length] + "…"
+
+
 def _zh(n: int) -> str:
     return chinese_number(n)
 
@@ -275,8 +279,8 @@ def plan_files(project: Project, corpus: Corpus, table: ImportedTable, source: P
 
 
 def _same_entry(old: str, new: str) -> bool:
-    """Return whether two entry files differ only in their updated date."""
-    strip = re.compile(r"^updated: .*$", re.MULTILINE)
+    """Return whether two entry files differ only in their updated date and the comment naming the source."""
+    strip = re.compile(r"^(updated: .*|# Imported from .*)$", re.MULTILINE)
     return strip.sub("", old) == strip.sub("", new)
 
 

@@ -75,8 +75,8 @@ def _cells(row, document, position: int, path: Path, problems: Problems) -> list
                 if not text:
                     continue
                 if p.pPr is not None and p.pPr.numPr is not None:
-                    problems.add(path, position, bi(f"「{text[:20]}…」 uses Word's automatic numbering, which is not part of the text",
-                                                    f"「{text[:20]}…」使用 Word 自動編號，編號不在文字之中"),
+                    problems.add(path, position, bi(f"「{text[:20]}」… uses Word's automatic numbering, which is not part of the text",
+                                                    f"「{text[:20]}」…使用 Word 自動編號，編號不在文字之中"),
                                  bi("type the numbers (1. 2. …) as text, then import again", "請將編號改為直接輸入的文字（1. 2. …）後再匯入"),
                                  code="E-TABLE-NUMBERING")
                 blocks.append(Block(text, position))

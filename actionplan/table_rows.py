@@ -48,8 +48,10 @@ def assemble(items: Iterable[TextItem | RowItem], path: Path, problems: Problems
     for item in items:
         if isinstance(item, TextItem):
             heading = GOAL_HEADING.match(item.text)
-            if heading and chinese_to_int(heading.group(1)) == len(table.goals) + 1:
-                goal = RawGoal(len(table.goals) + 1, heading.group(2).strip(), item.line)
+            number = chinese_to_int(heading.group(1)) if heading else None
+            # An agency's own table may leave out goals it has no part in, so numbers need only increase.
+            if number is not None and number > (table.goals[-1].number if table.goals else 0):
+                goal = RawGoal(number, heading.group(2).strip(), item.line)
                 table.goals.append(goal)
                 row = None
             elif goal is None:
