@@ -14,6 +14,7 @@ class Page:
     alternates: dict[str, str] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     text: str = ""
+    title: str = ""
     langs: list[tuple[str, str]] = field(default_factory=list)
     """(lang attribute, text inside) for every element inside <body> that sets lang."""
 
@@ -36,6 +37,7 @@ class _Reader(HTMLParser):
             self.page.ids.add(attrs["id"])
         if tag == "h1":
             self._in_h1, self._h1 = True, ""
+        self._in_title = tag == "title"
         if tag == "a":
             self.page.links.append(attrs)
         if tag == "link" and attrs.get("rel") == "alternate":
@@ -46,6 +48,7 @@ class _Reader(HTMLParser):
                 self._lang_stack.append((attrs["lang"], self._depth, []))
 
     def handle_endtag(self, tag):
+        self._in_title = False
         if tag == "h1":
             self._in_h1 = False
             self.page.h1.append(" ".join(self._h1.split()))
@@ -55,6 +58,8 @@ class _Reader(HTMLParser):
         self._depth -= 1
 
     def handle_data(self, data):
+        if getattr(self, "_in_title", False):
+            self.page.title += data
         if self._in_h1:
             self._h1 += data
         self._text.append(data)
