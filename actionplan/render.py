@@ -165,6 +165,11 @@ class PageHelpers:
             groups.setdefault(outcome.agency, []).append(outcome)
         return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
 
+    def plan_name(self, plan_id: str) -> str:
+        """Return an edition's title with its label: 貫徹保護智慧財產權行動方案（民國113年至115年版）."""
+        plan = self.corpus.plans[plan_id]
+        return self.plain(plan.title) + (" " if self.lang == "en" else "") + self.t("period_in_brackets") % self.edition_of(plan_id)
+
     def edition_of(self, plan_id: str) -> str:
         """Return an edition's label, such as 民國113年至115年版."""
         return self.plain(self.corpus.plans[plan_id].edition)

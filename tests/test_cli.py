@@ -15,7 +15,7 @@ def run(*args: str):
 
 
 def test_every_command_has_help():
-    for command in ("build", "check", "serve", "new"):
+    for command in ("build", "check", "serve", "new", "import-table"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output and "--help" in result.output
