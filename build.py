@@ -95,13 +95,12 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
 @root_option
 def import_table_command(table: str, quarter: str, plan: str | None, today, dry_run: bool, root: str | None) -> None:
     """Import a quarterly tracking table (列管追蹤表), as a Word file (.docx) or its text export."""
-    from actionplan.importer import default_plan, import_table
+    from actionplan.importer import import_table
 
     project = _project(root)
     the_quarter = parse_quarter(quarter)
     day = today.date() if today else date.today()
-    plan_id = plan or default_plan(project, the_quarter)
-    result, problems = import_table(project, Path(table).resolve(), the_quarter, plan_id, day, dry_run=dry_run)
+    result, problems = import_table(project, Path(table).resolve(), the_quarter, plan, day, dry_run=dry_run)
     _print_warnings(problems)
     verb = "Would write" if dry_run else "Wrote"
     for path in sorted(result.writes):

@@ -112,6 +112,13 @@ class AgencyIndex:
             return self._by_unit[(parent_id, name_key(unit))]
         return self.find(parent + unit)
 
+    def resolve_cell(self, written: str) -> list[tuple[str, str | None, str | None]] | None:
+        """Return (parent, unit, id or None) for each body a lead/co cell names; None if its brackets don't pair up."""
+        pairs = split_cell(written)
+        if pairs is None:
+            return None
+        return [(parent, unit, self.resolve(parent, unit)) for parent, unit in pairs]
+
     def names(self) -> list[str]:
         """Return every known full name, for did-you-mean suggestions."""
         return sorted({a.zh for a in self.agencies.values()})

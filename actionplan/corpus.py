@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .agencies import AgencyIndex, split_cell
+from .agencies import AgencyIndex
 from .errors import Problems
 from .fields import FieldReader, did_you_mean
 from .models import (
@@ -283,15 +283,14 @@ def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex,
     if written is None:
         return None
     line = entry.key_lines[key]
-    pairs = split_cell(written)
-    if pairs is None:
+    resolved = index.resolve_cell(written)
+    if resolved is None:
         read.error(line, bi(f"the brackets in \"{written}\" do not pair up", f"「{written}」的括號不成對"),
                    bi("write it as 經濟部(智慧財產局、產業發展署)", "請寫成「經濟部(智慧財產局、產業發展署)」的形式"),
                    "E-AGENCY-FORMAT")
         return None
     ids: list[str] = []
-    for parent, unit in pairs:
-        agency_id = index.resolve(parent, unit)
+    for parent, unit, agency_id in resolved:
         if agency_id is None:
             name = parent + (f"({unit})" if unit else "")
             read.error(line, bi(f"unknown agency \"{name}\" in {key}", f"{key} 中的機關「{name}」不在機關名冊中"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .agencies import AgencyIndex, is_responsible, split_cell
+from .agencies import AgencyIndex, is_responsible
 from .cell_markdown import to_markdown
 from .errors import WARNING, BuildFailed, Problems
 from .fields import did_you_mean
@@ -26,6 +26,7 @@ from .pipeline import Project, load
 from .sources import bi
 from .table_model import PERIOD_HEADING, Block, RawRow, RawTable, chinese_to_int, compact
 from .table_rows import MEASURE_START, STRATEGY_START
+from .table_text import read_text_table
 
 UNLISTED_NOTE = "原表將本段列於此執行措施之下；本措施的主辦及協辦機關並未列出此機關。"
 UNLISTED_NOTE_EN = "The source table files this under this measure, although the measure does not list this agency as lead or co-agency."
@@ -80,11 +81,9 @@ class ImportedTable:
 def read_table(path: Path, problems: Problems) -> RawTable | None:
     """Return the raw table of a text export or a Word file, chosen by the file's suffix."""
     if path.suffix.lower() == ".docx":
-        from .table_docx import read_docx_table
+        from .table_docx import read_docx_table  # python-docx and lxml load only when a Word file comes
 
         return read_docx_table(path, problems)
-    from .table_text import read_text_table
-
     return read_text_table(path, problems)
 
 
@@ -103,8 +102,8 @@ def interpret(raw: RawTable, path: Path, quarter: Quarter, index: AgencyIndex, p
                 match = STRATEGY_START.match(strategy_text)
                 number = chinese_to_int(match.group(1)) if match else None
                 if number != strategy + 1:
-                    problems.add(path, row.line, bi(f"strategy 「{_excerpt(strategy_text)}」 should be numbered ({_zh(strategy + 1)})",
-                                                    f"實施要領「{_excerpt(strategy_text)}」的編號應為({_zh(strategy + 1)})"),
+                    problems.add(path, row.line, bi(f"strategy 「{_excerpt(strategy_text)}」 should be numbered ({chinese_number(strategy + 1)})",
+                                                    f"實施要領「{_excerpt(strategy_text)}」的編號應為({chinese_number(strategy + 1)})"),
                                  bi("check the numbering of the strategies in this goal", "請檢查本目標實施要領的編號"),
                                  code="E-TABLE-NUMBER")
                 strategy, measure = strategy + 1, 0
@@ -230,8 +229,7 @@ def _split_at_reporters(blocks: list[Block], index: AgencyIndex) -> list[Block]:
 def _responsible(measure: ImportedMeasure, index: AgencyIndex) -> list[str]:
     ids = []
     for part in (measure.lead, measure.co):
-        for parent, unit in split_cell(part) or []:
-            agency = index.resolve(parent, unit)
+        for _, _, agency in index.resolve_cell(part) or []:
             if agency and agency not in ids:
                 ids.append(agency)
     return ids
@@ -239,10 +237,6 @@ def _responsible(measure: ImportedMeasure, index: AgencyIndex) -> list[str]:
 
 def _excerpt(text: str, length: int = 20) -> str:
     return text if len(text) <= length else text[:length] + "…"
-
-
-def _zh(n: int) -> str:
-    return chinese_number(n)
 
 
 @dataclass
@@ -371,27 +365,21 @@ def plan_yaml(table: ImportedTable, source: Path, quarter: Quarter, plan_id: str
     return "\n".join(out) + "\n"
 
 
-def default_plan(project: Project, quarter: Quarter) -> str:
-    """Return the id of the one edition whose known period covers the quarter; stop if there is not exactly one."""
-    problems = Problems(project.root)
-    corpus = load(project, problems)
-    if corpus is None:
-        raise BuildFailed(problems)
-    covering = [p.id for p in corpus.plans.values() if p.start and p.end and p.covers(quarter)]
-    if len(covering) != 1:
-        raise click.UsageError(f"no single edition is known to be in force in {quarter.id}; name one with --plan "
-                               f"(known: {', '.join(corpus.plans)}; a new id creates the edition from the table) | "
-                               "請以 --plan 指定方案版本")
-    return covering[0]
-
-
-def import_table(project: Project, source: Path, quarter: Quarter, plan_id: str, updated: date,
+def import_table(project: Project, source: Path, quarter: Quarter, plan_id: str | None, updated: date,
                  dry_run: bool = False) -> tuple[ImportPlan, Problems]:
-    """Import the table into content/; raise BuildFailed, writing nothing, if anything cannot be placed."""
+    """Import the table into content/ under ``plan_id`` (default: the one edition known to be in force that
+    quarter); raise BuildFailed, writing nothing, if anything cannot be placed."""
     problems = Problems(project.root)
     corpus = load(project, problems)
     if corpus is None:
         raise BuildFailed(problems)
+    if plan_id is None:
+        in_force = corpus.editions_in_force(quarter)
+        if len(in_force) != 1:
+            raise click.UsageError(f"no single edition is known to be in force in {quarter.id}; name one with --plan "
+                                   f"(known: {', '.join(corpus.plans)}; a new id creates the edition from the table) | "
+                                   "請以 --plan 指定方案版本")
+        plan_id = in_force[0].id
     raw = read_table(source, problems)
     if raw is None or problems:
         raise BuildFailed(problems)

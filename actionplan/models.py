@@ -107,13 +107,6 @@ class Agency:
                 return former
         return None
 
-    def name_on(self, day: date, lang: str) -> str:
-        """Return the name the agency bore on ``day``, so old reports show the name they were filed under."""
-        former = self.former_on(day)
-        if former is None:
-            return self.name(lang)
-        return former.en if lang == "en" and former.en else former.zh
-
     def next_name(self, former: FormerName) -> FormerName | None:
         """Return the former name that replaced ``former``, or None if the current name did."""
         index = self.former_names.index(former)
@@ -275,6 +268,10 @@ class Corpus:
     outcomes: tuple[Outcome, ...]
     incomplete: frozenset[str] = frozenset()
     """Parts whose file could not be read ("agencies", "plans"): references into them are not checked."""
+
+    def editions_in_force(self, quarter: Quarter) -> list[Plan]:
+        """Return the editions whose known start and end enclose the quarter."""
+        return [p for p in self.plans.values() if p.start and p.end and p.covers(quarter)]
 
     def measure(self, plan: str, measure_id: str) -> Measure | None:
         """Return the measure with that id in that edition, if any."""

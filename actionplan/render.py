@@ -94,21 +94,18 @@ class PageHelpers:
                           f'<div lang="{HTML_LANG["zh"]}">{html}</div></div>')
         return Markup(html)
 
-    def agency_name(self, agency_id: str, on: date | None = None) -> str:
-        """Return an agency's name, as it was on ``on`` when given."""
-        agency = self.corpus.agencies[agency_id]
-        return agency.name_on(on, self.lang) if on else agency.name(self.lang)
+    def agency_name(self, agency_id: str) -> str:
+        """Return an agency's current name."""
+        return self.corpus.agencies[agency_id].name(self.lang)
 
     def agency_label(self, agency_id: str, on: date) -> Markup:
-        """Return the name an agency bore on ``on``; a Chinese-only former name on an English page carries its lang."""
+        """Return the name an agency bore on ``on``."""
         agency = self.corpus.agencies[agency_id]
-        former = agency.former_on(on)
-        if self.lang == "en" and former is not None and not former.en:
-            return Markup(f'<span lang="{HTML_LANG["zh"]}">{escape(former.zh)}</span>')
-        return escape(agency.name_on(on, self.lang))
+        return self.former_label(agency, agency.former_on(on))
 
     def former_label(self, agency, former) -> Markup:
-        """Return a name the agency bore (``former``, or its current name when None) in the page's language."""
+        """Return a name the agency bore (``former``, or its current name when None) in the page's language;
+        a Chinese-only former name on an English page carries its lang."""
         if former is None:
             return escape(agency.name(self.lang))
         if self.lang == "en" and former.en:
@@ -167,8 +164,11 @@ class PageHelpers:
 
     def plan_name(self, plan_id: str) -> str:
         """Return an edition's title with its label: 貫徹保護智慧財產權行動方案（民國113年至115年版）."""
-        plan = self.corpus.plans[plan_id]
-        return self.plain(plan.title) + (" " if self.lang == "en" else "") + self.t("period_in_brackets") % self.edition_of(plan_id)
+        return self.plain(self.corpus.plans[plan_id].title) + self._bracketed(self.edition_of(plan_id))
+
+    def _bracketed(self, text: str) -> str:
+        """Return （text） after Chinese, " (text)" after English."""
+        return (" " if self.lang == "en" else "") + self.t("period_in_brackets") % text
 
     def edition_of(self, plan_id: str) -> str:
         """Return an edition's label, such as 民國113年至115年版."""
@@ -195,7 +195,7 @@ class PageHelpers:
         """Return 執行措施 3.1.5 / Measure 3.1.5, naming the edition where several share the number."""
         label = f"{self.t('measure')} {measure.id}"
         if with_edition and len(self.corpus.plans) > 1:
-            label += (" " if self.lang == "en" else "") + self.t("period_in_brackets") % self.edition_of(measure.plan)
+            label += self._bracketed(self.edition_of(measure.plan))
         return label
 
     def measure_of(self, outcome: Outcome) -> Measure | None:

@@ -89,7 +89,7 @@ def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
                     neighbours=_neighbours(plan, measure))
         add("agencies", "", "agencies.html", max(site_updated, *(p.updated for p in corpus.plans.values())), "agencies")
         for agency in corpus.agencies.values():
-            outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: table order within
+            outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: corpus order within a quarter
             add("agency", agency.id, "agency.html", newest(outcomes, site_updated, *(p.updated for p in corpus.plans.values())),
                 f"agencies.yaml ({agency.id})", agency=agency, outcomes=outcomes,
                 roles=_roles(corpus, agency))

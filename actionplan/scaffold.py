@@ -28,7 +28,7 @@ def new_entry(project: Project, measure_id: str, agency_name: str, quarter_text:
         raise ScaffoldRefused(f"quarter must look like 2024-Q3, not \"{quarter_text}\" | 季別請寫成 2024-Q3 的形式")
     quarter = Quarter.parse(quarter_text)
     if plan_id is None:
-        covering = [p for p in corpus.plans.values() if p.start and p.end and p.covers(quarter)]
+        covering = corpus.editions_in_force(quarter)
         if len(covering) != 1:
             raise ScaffoldRefused(f"no single plan edition is in force in {quarter.id}; name one with --plan "
                                   f"({', '.join(corpus.plans)}) | 請以 --plan 指定方案版本")

@@ -17,7 +17,7 @@ from docx.text.paragraph import Paragraph
 
 from .errors import Problems
 from .sources import bi
-from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header
+from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells
 from .table_rows import RowItem, TextItem, assemble
 
 
@@ -48,8 +48,7 @@ def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowI
                 texts = [" ".join(b.text for b in cell) for cell in cells]
                 if is_header(texts):
                     continue
-                filled = [t for t in texts if t]
-                if len(filled) == 1 and GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
+                if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
                     yield TextItem(texts[0], position)  # a goal title written as a full-width row of the table
                     continue
                 yield RowItem(tuple(tuple(c) for c in cells), position, cut_by_page=False)
@@ -83,8 +82,5 @@ def _cells(row, document, position: int, path: Path, problems: Problems) -> list
         cells.append(blocks)
         cells.extend([] for _ in range(span - 1))
     if len(cells) > len(COLUMNS) and any(cells[len(COLUMNS):]):
-        problems.add(path, position, bi(f"a row with {len(cells)} cells; the tracking table has six columns",
-                                        f"此列有 {len(cells)} 個儲存格；列管追蹤表只有六欄"),
-                     bi("merge the extra cells into the right columns", "請將多出的儲存格併入正確欄位"),
-                     code="E-TABLE-COLUMNS")
+        report_extra_cells(path, position, len(cells), problems)
     return (cells + [[] for _ in COLUMNS])[: len(COLUMNS)]

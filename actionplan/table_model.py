@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problems
+from .sources import bi
 
 COLUMNS = ("strategy", "measure", "outcome", "agencies", "completion", "remarks")
 """The six columns of the table, in order: 實施要領 執行措施 執行成效 主/(協)辦機關 完成期程 備註."""
@@ -61,6 +65,14 @@ def compact(text: str) -> str:
 def is_header(cells: list[str]) -> bool:
     """Return whether a row is the column header that Word repeats at the top of every page."""
     return [compact(c) for c in cells[: len(HEADER_CELLS)]] == list(HEADER_CELLS)
+
+
+def report_extra_cells(path: Path, line: int, count: int, problems: Problems) -> None:
+    """Report a row with more cells than the table's six columns: its extra text would have nowhere to go."""
+    problems.add(path, line, bi(f"a row with {count} cells; the tracking table has six columns",
+                                f"此列有 {count} 個儲存格；列管追蹤表只有六欄"),
+                 bi("merge the extra cells into the right columns", "請將多出的儲存格併入正確欄位"),
+                 code="E-TABLE-COLUMNS")
 
 
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .sources import bi, read_text
-from .table_model import COLUMNS, Block, RawTable, is_header
+from .table_model import COLUMNS, Block, RawTable, is_header, report_extra_cells
 from .table_rows import MEASURE_START, STRATEGY_START, RowItem, TextItem, assemble
 
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
@@ -42,10 +42,7 @@ def _items(text: str, path: Path, problems: Problems) -> Iterator[TextItem | Row
             continue
         aligned = _align(fields)
         if len(aligned) > len(COLUMNS):
-            problems.add(path, number, bi(f"a row with {len(aligned)} cells; the tracking table has six columns",
-                                          f"此列有 {len(aligned)} 個儲存格；列管追蹤表只有六欄"),
-                         bi("merge the extra cells into the right columns", "請將多出的儲存格併入正確欄位"),
-                         code="E-TABLE-COLUMNS")
+            report_extra_cells(path, number, len(aligned), problems)
             continue
         cells = [[b for f in cell for b in _blocks(f, number, path, problems)] for cell in aligned]
         yield RowItem(tuple(tuple(c) for c in cells), number, cut_by_page=True)
@@ -57,7 +54,7 @@ def _align(fields: list[str]) -> list[list[str]]:
     if MEASURE_START.match(first) and not STRATEGY_START.match(first):
         # The measure sits in the strategy column: the empty strategy cell was dropped. The outcome may
         # itself be split over several cells (「【機關】⇥text」); it runs up to the agency cell.
-        rest = [f for f in fields[1:]]
+        rest = fields[1:]
         while rest and not _plain(rest[0]):
             rest.pop(0)
         outcome: list[str] = []

@@ -275,28 +275,17 @@ def test_missing_agency_is_reported_at_the_front_matter(make_site):
     ]
 
 
-def test_agency_NO_read_as_boolean_is_quoted_and_hints_quotes(make_site):
-    project = make_site({CUSTOMS: customs(agency="NO")})
-    assert errors(project) == [
-        f'{CUSTOMS_PATH}:4:9: "agency" expected text, got boolean from `NO` | '
-        '「agency」應為文字，但 `NO` 被讀成布林值（是/否）: put the value in double quotes: agency: "NO" | 請加雙引號：agency: "NO"',
-    ]
-
-
-def test_measure_read_as_float_quotes_the_raw_token(make_site):
-    project = make_site({CUSTOMS: customs(measure="1.10")})
-    assert errors(project) == [
-        f'{CUSTOMS_PATH}:3:10: "measure" expected text, got number from `1.10` | '
-        '「measure」應為文字，但 `1.10` 被讀成數字: put the value in double quotes: measure: "1.10" | 請加雙引號：measure: "1.10"',
-    ]
-
-
-def test_plan_read_as_integer_is_quoted_and_hints_quotes(make_site):
-    project = make_site({CUSTOMS: customs(plan="2024")})
-    assert errors(project) == [
-        f'{CUSTOMS_PATH}:2:7: "plan" expected text, got integer from `2024` | '
-        '「plan」應為文字，但 `2024` 被讀成整數: put the value in double quotes: plan: "2024" | 請加雙引號：plan: "2024"',
-    ]
+@pytest.mark.parametrize("field, raw, expected", [
+    ("agency", "NO", f'{CUSTOMS_PATH}:4:9: "agency" expected text, got boolean from `NO` | '
+     '「agency」應為文字，但 `NO` 被讀成布林值（是/否）: put the value in double quotes: agency: "NO" | 請加雙引號：agency: "NO"'),
+    ("measure", "1.10", f'{CUSTOMS_PATH}:3:10: "measure" expected text, got number from `1.10` | '
+     '「measure」應為文字，但 `1.10` 被讀成數字: put the value in double quotes: measure: "1.10" | 請加雙引號：measure: "1.10"'),
+    ("plan", "2024", f'{CUSTOMS_PATH}:2:7: "plan" expected text, got integer from `2024` | '
+     '「plan」應為文字，但 `2024` 被讀成整數: put the value in double quotes: plan: "2024" | 請加雙引號：plan: "2024"'),
+], ids=["agency NO read as boolean", "measure 1.10 read as float", "plan 2024 read as integer"])
+def test_a_value_yaml_reads_as_another_type_is_quoted_and_hints_quotes(make_site, field, raw, expected):
+    project = make_site({CUSTOMS: customs(**{field: raw})})
+    assert errors(project) == [expected]
 
 
 # 9. Markdown safety
