@@ -54,3 +54,24 @@ def make_site(tmp_path: Path):
 def real_site(tmp_path: Path) -> Project:
     """Return a copy of the project with the shipped content."""
     return _project_with(tmp_path, ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """Return the site built from the shipped content with its search index, once per test run, as CI publishes it."""
+    from actionplan.pipeline import build
+
+    root = tmp_path_factory.mktemp("published")
+    build(_project_with(root, ROOT / "content"), root / "site", strict=True)
+    return root / "site"
+
+
+TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
+
+
+def installed_tool(path: str) -> Path:
+    """Return a checker installed by tests/setup, or fail saying how to install it (never skip: CI must run it)."""
+    tool = TOOLS / path
+    if not tool.exists():
+        pytest.fail(f"{tool} is missing: run `sh tests/setup` (it installs the checkers from npm)", pytrace=False)
+    return tool

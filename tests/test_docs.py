@@ -27,3 +27,9 @@ def test_ci_runs_the_readme_test_command():
     blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
     test_command = next(b for b in blocks if "pytest" in b)
     assert test_command in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
+
+
+def test_netlify_and_the_tests_build_with_warnings_fatal():
+    netlify = (ROOT / "netlify.toml").read_text(encoding="utf-8")
+    assert re.search(r'command = ".*python build\.py build --strict"', netlify)
+    assert "strict=True" in (ROOT / "tests/conftest.py").read_text(encoding="utf-8")

@@ -1,0 +1,159 @@
+"""The published site in Debian's chromium, served with the production headers of netlify.toml: no WCAG 2.1 A/AA
+violation by axe-core and no Content-Security-Policy violation on any page type in either language, search included."""
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from actionplan.errors import Problems
+from actionplan.pipeline import Project, load
+from actionplan.routes import page_path, plan_routes
+from actionplan.serve import PreviewHandler, production_headers
+from conftest import ROOT, installed_tool
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Chromium's own background traffic is refused on this network; these flags keep it from trying.
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+# One page of each kind, the richest instance where a kind has several: every page type the site has.
+PAGES = {
+    "home": "", "plan": "2018", "measure": "2018/7.1.2", "agencies": "", "agency": "ida", "quarters": "",
+    "quarter": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "", "open-data": "", "404": "",
+}
+EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo")]
+SEARCHES = {"zh": "營業秘密", "en": "customs"}
+
+
+def urls() -> list[str]:
+    pairs = [*PAGES.items(), *EXTRA_PAGES]
+    return [page_path(kind, lang, key) for lang in ("zh", "en") for kind, key in pairs]
+
+
+@pytest.fixture(scope="module")
+def server(published_site) -> Iterator[str]:
+    handler = type("Handler", (PreviewHandler,), {"extra_headers": production_headers(ROOT / "netlify.toml")})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(published_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("chromium is missing: run `sh tests/setup` (it installs Debian's chromium)", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """A page under the real CSP that records every CSP violation, console error and script error."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context = browser.new_context()
+        self.page: Page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
+                     if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        # Runs in an isolated world through the DevTools protocol, so the CSP under test does not apply to it.
+        self.context.add_init_script("document.addEventListener('securitypolicyviolation', e => console.error("
+                                     "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def search(page: Page, base: str, lang: str) -> int:
+    """Search the site in one language the way a reader does; return the number of results shown."""
+    page.goto(base + page_path("search", lang))
+    page.fill(".pagefind-ui__search-input", SEARCHES[lang])
+    page.wait_for_selector(".pagefind-ui__result", timeout=10_000)
+    return page.locator(".pagefind-ui__result").count()
+
+
+def test_the_list_covers_every_page_type_the_site_has():
+    problems = Problems(ROOT)
+    corpus = load(Project(ROOT), problems)
+    assert corpus is not None
+    assert {page.kind for page in plan_routes(corpus, problems)} == set(PAGES)
+
+
+def test_no_page_type_breaks_the_content_security_policy(browser, server):
+    watch = PageWatch(browser)
+    for url in urls():
+        response = watch.page.goto(server + url)
+        assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+    for lang in SEARCHES:
+        assert search(watch.page, server, lang) > 0
+    watch.close()
+    assert watch.problems == []
+
+
+def test_the_policy_blocks_what_it_must(browser, server):
+    """The watch sees a violation when there is one: an inline script under the site's own headers is refused."""
+    watch = PageWatch(browser)
+    watch.page.goto(server + "zh/")
+    watch.page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+                        " document.body.append(s); }")
+    ran = watch.page.evaluate("() => window.ran === 1")
+    watch.close()
+    assert not ran
+    assert any("CSP violation: script-src" in p for p in watch.problems), watch.problems
+
+
+def axe_violations(page: Page, axe_source: str) -> tuple[int, list[str]]:
+    """Run axe-core's WCAG 2.1 A and AA rules on the page; return how many rules ran and each violation found."""
+    page.evaluate(axe_source)  # through DevTools, like a reader's extension: the page's CSP does not apply
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+                           " resultTypes: ['violations']})", WCAG_21_AA)
+    rules = sum(len(result[group]) for group in ("violations", "passes", "incomplete", "inapplicable"))
+    found = [f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary']}"
+             for v in result["violations"] for node in v["nodes"]]
+    return rules, found
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return installed_tool("axe-core/axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", urls())
+def test_every_page_type_in_both_languages_meets_wcag_21_aa(browser, server, axe_source, url):
+    page = browser.new_page()
+    page.goto(server + url)
+    rules, violations = axe_violations(page, axe_source)
+    page.close()
+    assert rules > 50
+    assert violations == []
+
+
+@pytest.mark.parametrize("lang", SEARCHES)
+def test_search_results_meet_wcag_21_aa(browser, server, axe_source, lang):
+    page = browser.new_page()
+    assert search(page, server, lang) > 0
+    rules, violations = axe_violations(page, axe_source)
+    page.close()
+    assert violations == []
+
+
+def test_axe_reports_what_it_should(browser, server, axe_source):
+    page = browser.new_page()
+    page.goto(server + "zh/about/")
+    page.evaluate("() => { const img = document.createElement('img'); img.src = '/assets/favicon.svg';"
+                  " document.querySelector('main').append(img); document.documentElement.removeAttribute('lang'); }")
+    _, violations = axe_violations(page, axe_source)
+    page.close()
+    assert {v.split(" ")[0] for v in violations} >= {"image-alt", "html-has-lang"}
