@@ -1,6 +1,7 @@
 """Shared fixtures: a project folder built from fixture files, and the smallest bilingual corpus."""
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -75,3 +76,25 @@ def installed_tool(path: str) -> Path:
     if not tool.exists():
         pytest.fail(f"{tool} is missing: run `sh tests/setup` (it installs the checkers from npm)", pytrace=False)
     return tool
+
+
+# What the quality gates measured in this run, printed at the end so CI's log carries the README's figures.
+FIGURES: dict[str, int] = {}
+
+
+def count(name: str, amount: int = 1) -> None:
+    """Add ``amount`` to one of this run's figures."""
+    FIGURES[name] = FIGURES.get(name, 0) + amount
+
+
+def pytest_collection_modifyitems(items) -> None:
+    cases = {int(m.group(1)) for item in items if (m := re.match(r"test_case_(\d+)_", item.name))}
+    if cases:
+        FIGURES["bad-input catalogue cases tested"] = len(cases)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if FIGURES:
+        terminalreporter.section("quality gates")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value:,}")

@@ -16,7 +16,7 @@ from actionplan.errors import Problems
 from actionplan.pipeline import Project, load
 from actionplan.routes import page_path, plan_routes
 from actionplan.serve import PreviewHandler, production_headers
-from conftest import ROOT, installed_tool
+from conftest import FIGURES, ROOT, count, installed_tool
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Chromium's own background traffic is refused on this network; these flags keep it from trying.
@@ -99,6 +99,8 @@ def test_no_page_type_breaks_the_content_security_policy(browser, server):
     for lang in SEARCHES:
         assert search(watch.page, server, lang) > 0
     watch.close()
+    count("pages loaded under the production CSP", len(urls()) + len(SEARCHES))
+    count("CSP violations and script errors", len(watch.problems))
     assert watch.problems == []
 
 
@@ -125,6 +127,12 @@ def axe_violations(page: Page, axe_source: str) -> tuple[int, list[str]]:
     return rules, found
 
 
+def record_axe(rules: int, violations: list[str]) -> None:
+    count("pages checked by axe-core (WCAG 2.1 A/AA)")
+    FIGURES["axe-core rules run on each page"] = rules
+    count("axe-core violations", len(violations))
+
+
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     return installed_tool("axe-core/axe.min.js").read_text(encoding="utf-8")
@@ -136,6 +144,7 @@ def test_every_page_type_in_both_languages_meets_wcag_21_aa(browser, server, axe
     page.goto(server + url)
     rules, violations = axe_violations(page, axe_source)
     page.close()
+    record_axe(rules, violations)
     assert rules > 50
     assert violations == []
 
@@ -146,6 +155,7 @@ def test_search_results_meet_wcag_21_aa(browser, server, axe_source, lang):
     assert search(page, server, lang) > 0
     rules, violations = axe_violations(page, axe_source)
     page.close()
+    record_axe(rules, violations)
     assert violations == []
 
 

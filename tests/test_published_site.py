@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from actionplan.pipeline import build
-from conftest import ROOT, _project_with, installed_tool
+from conftest import ROOT, _project_with, count, installed_tool
 from sitelinks import broken_links
 
 
@@ -35,7 +35,10 @@ def test_every_page_in_both_languages_is_valid_html(published_site):
     pages = html_pages(published_site)
     assert len([p for p in pages if p.is_relative_to(published_site / "zh")]) == len(
         [p for p in pages if p.is_relative_to(published_site / "en")]) > 180
-    assert nu_checker_errors(pages) == []
+    errors = nu_checker_errors(pages)
+    count("pages checked by the Nu Html Checker", len(pages))
+    count("Nu Html Checker errors", len(errors))
+    assert errors == []
 
 
 def test_the_nu_checker_reports_what_it_should(tmp_path):
@@ -48,6 +51,8 @@ def test_the_nu_checker_reports_what_it_should(tmp_path):
 
 def test_no_internal_link_or_fragment_is_broken_in_either_language(published_site):
     checked, broken = broken_links(published_site)
+    count("internal links and #fragments checked", checked)
+    count("broken links", len(broken))
     assert broken == []
     assert checked > 10_000
 
