@@ -119,7 +119,8 @@ def parse_quarter(text: str):
 
 
 def _print_warnings(problems) -> None:
-    for warning in problems.warnings if problems else ():
+    # Problems is falsy when it holds no errors, which is exactly when its warnings must still be printed.
+    for warning in problems.warnings if problems is not None else ():
         click.echo(str(warning), err=True)
 
 

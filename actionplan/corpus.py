@@ -1,6 +1,7 @@
 """Turns parsed content files into the typed, frozen corpus; every field problem is reported at its line."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from .agencies import AgencyIndex
@@ -47,7 +48,7 @@ def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -
                 else:
                     plans[plan.id] = plan
     outcome_docs = [doc for rel, doc in by_path.items() if rel.startswith("outcomes/")]
-    outcomes = _build_outcomes(outcome_docs, content_dir, problems)
+    outcomes = _build_outcomes(outcome_docs, content_dir, problems, index)
     known = {"site.yaml", "strings.yaml", "agencies.yaml"}
     for rel, doc in by_path.items():
         if rel not in known and not rel.startswith("outcomes/") and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
@@ -291,6 +292,8 @@ def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex,
         return None
     ids: list[str] = []
     for parent, unit, agency_id in resolved:
+        if agency_id is None and not index.agencies:
+            continue  # agencies.yaml could not be read: its own errors say why; naming every cell would bury them.
         if agency_id is None:
             name = parent + (f"({unit})" if unit else "")
             read.error(line, bi(f"unknown agency \"{name}\" in {key}", f"{key} 中的機關「{name}」不在機關名冊中"),
@@ -303,7 +306,7 @@ def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex,
     return AgencyRef(written, tuple(ids))
 
 
-def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems) -> list[Outcome]:
+def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems, index: AgencyIndex) -> list[Outcome]:
     """Pair each Chinese entry with its English translation and return them as outcomes."""
     chinese: dict[tuple, tuple[SourceDoc, dict]] = {}
     english: dict[tuple, tuple[SourceDoc, dict]] = {}
@@ -312,7 +315,7 @@ def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems
             problems.add(doc.path, 0, bi("outcome entries are Markdown files (.md)", "執行成效須為 Markdown 檔（.md）"),
                          bi("run `python build.py new` to create one", "請用 `python build.py new` 建立"), code="E-FILE-UNKNOWN")
             continue
-        fields = _read_outcome_fields(doc, content_dir, problems)
+        fields = _read_outcome_fields(doc, content_dir, problems, index)
         if fields is None:
             continue
         key = (fields["plan"], fields["measure"], fields["agency"], fields["quarter"])
@@ -350,11 +353,17 @@ def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems
     return outcomes
 
 
+def _agency_named(index: AgencyIndex, name: str) -> str | None:
+    """Return the id of the one agency ``name`` names (財政部關務署, 財政部(關務署), TIPO), or None."""
+    ids = {agency_id for _, _, agency_id in index.resolve_cell(name) or ()}
+    return ids.pop() if len(ids) == 1 and None not in ids else None
+
+
 def _with_english(zh: str | None, en: str | None) -> Text | None:
     return Text(zh, en) if zh else None
 
 
-def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems) -> dict | None:
+def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, index: AgencyIndex) -> dict | None:
     read = FieldReader(doc.path, problems)
     if doc.unreadable:
         return None
@@ -366,7 +375,7 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems) 
     fields: dict = {
         "plan": read.identifier(data, "plan", PLAN_ID_PATTERN, "2024-2026"),
         "measure": read.identifier(data, "measure", MEASURE_ID_PATTERN, "3.1.5"),
-        "agency": read.identifier(data, "agency", SLUG_PATTERN, "tipo"),
+        "agency": read.identifier(data, "agency", SLUG_PATTERN, "tipo", id_of_name=partial(_agency_named, index)),
         "updated": read.date(data, "updated", required=not english),
         "completion": read.text(data, "completion", False),
         "remarks": read.text(data, "remarks", False),

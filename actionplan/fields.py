@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import Problems
 from .models import Text
-from .sources import Mapping, Node, Scalar, Sequence, bi
+from .sources import (
+    KEY_COLON_SLIPS, Mapping, Node, Scalar, Sequence, Spot, bi, is_invisible, report_invisible, report_invisible_text,
+    starts_with_key_colon_slip,
+)
 
+_FIRST_ROC_YEAR = 1912
+"""民國1年: a year before it is a 民國 year written where a Gregorian one belongs."""
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+_LOOSE_DATE = re.compile(r"^(?:民國)?\s*([0-9]{2,4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$", re.ASCII)
 _KIND_ZH = {"text": "文字", "integer": "整數", "number": "數字", "boolean": "布林值（是/否）",
             "null": "空值", "date": "日期", "mapping": "對照表", "list": "清單"}
 
@@ -25,6 +34,58 @@ def did_you_mean(value: str, choices) -> str:
     """Return ``; did you mean "x"?`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"? | 是否要寫「{close[0]}」？' if close else ""
+
+
+def _colon_slip(node: Node) -> tuple[int, int, str] | None:
+    """Return the line, column and hint of a full-width colon, U+3000 or NBSP that kept ``key：value`` from being
+    a field, or None."""
+    if not isinstance(node, Scalar) or node.quoted or not starts_with_key_colon_slip(node.raw):
+        return None
+    slips = [spot for spot in node.spots if spot.char in KEY_COLON_SLIPS]
+    if not slips:
+        return None
+    name, name_zh = KEY_COLON_SLIPS[slips[0].char]
+    return slips[0].line, slips[0].col, bi(
+        f"the file uses {name} after a field name; write \"name: value\" with a half-width colon and a space",
+        f"欄位名稱後用了{name_zh}；請寫成「欄位: 值」（半形冒號加空白）")
+
+
+def _iso_date(node: Node) -> date | None:
+    """Return the date a node holds when written YYYY-MM-DD, quoted or not."""
+    if not isinstance(node, Scalar):
+        return None
+    # A timestamp (2024-10-14 10:00) is a datetime, which cannot be compared with the dates of other files.
+    if isinstance(node.value, date) and not isinstance(node.value, datetime):
+        return node.value
+    if node.kind == "text" and _ISO_DATE.match(str(node.value)):
+        try:
+            return date.fromisoformat(str(node.value))
+        except ValueError:
+            return None
+    return None
+
+
+def _date_hint(key: str, raw: str) -> str:
+    """Return what to write for a date written another way: 113/1/5 and 民國113年1月5日 are 2024-01-05."""
+    found = _LOOSE_DATE.match(unicodedata.normalize("NFKC", raw.strip()))
+    if found:
+        year, month, day = (int(part) for part in found.groups())
+        roc = year if year < _FIRST_ROC_YEAR else None
+        try:
+            iso = date(year + _FIRST_ROC_YEAR - 1 if roc else year, month, day).isoformat()
+        except ValueError:
+            return bi(f"there is no such day; write a real date as YYYY-MM-DD, e.g. {key}: 2024-10-15",
+                      f"沒有這一天；請寫成實際存在的日期 YYYY-MM-DD，例如 {key}: 2024-10-15")
+        if roc:
+            return bi(f"民國{roc}年{month}月{day}日 is {iso}: write {key}: {iso}",
+                      f"民國{roc}年{month}月{day}日即西元 {iso}，請寫成 {key}: {iso}")
+        return bi(f"write {key}: {iso}", f"請寫成 {key}: {iso}")
+    return bi(f"write year-month-day with hyphens, e.g. {key}: 2024-10-15 for 民國113年10月15日",
+              f"請以西元年-月-日書寫，例如民國113年10月15日寫成 {key}: 2024-10-15")
+
+
+def _invisible(node: Node) -> list[Spot]:
+    return [spot for spot in node.spots if is_invisible(spot.char)] if isinstance(node, Scalar) else []
 
 
 class FieldReader:
@@ -47,15 +108,10 @@ class FieldReader:
             self.error(line, bi(f"{what} is empty", f"{what_zh}沒有內容"),
                        bi("write the fields as \"name: value\" lines", "請以「欄位: 值」逐行填寫"), "E-FIELD-REQUIRED")
             return None
-        hint = bi("write the fields as \"name: value\" lines", "請以「欄位: 值」逐行填寫")
-        raw = node.raw if isinstance(node, Scalar) else ""
-        for marker, name in (("：", "a full-width colon (：)"), ("\u3000", "an ideographic space (U+3000)"),
-                             ("\xa0", "a no-break space (U+00A0)")):
-            if marker in raw:
-                hint = bi(f"the file uses {name} after a field name; use an ASCII colon and space \": \"",
-                          "欄位名稱後請用半形冒號加空白「: 」")
-        self.error(node.line, bi(f"{what} must be a mapping of fields, not {kind_of(node)}",
-                                 f"{what_zh}必須是「欄位: 值」的對照表"), hint, "E-YAML-NOTMAP")
+        line, col, hint = _colon_slip(node) or (
+            node.line, node.col, bi("write the fields as \"name: value\" lines", "請以「欄位: 值」逐行填寫"))
+        self.error(line, bi(f"{what} must be a mapping of fields, not {kind_of(node)}",
+                            f"{what_zh}必須是「欄位: 值」的對照表"), hint, "E-YAML-NOTMAP", col)
         return None
 
     def check_keys(self, mapping: Mapping, allowed: tuple[str, ...], what: str) -> None:
@@ -91,6 +147,16 @@ class FieldReader:
 
     def text(self, mapping: Mapping, key: str, required: bool = True) -> str | None:
         """Return a text field, refusing values YAML read as something else (NO, 1.10, 007)."""
+        value = self._text(mapping, key, required)
+        if value is not None:
+            self._warn_invisible(mapping.items[key])
+        return value
+
+    def _warn_invisible(self, node: Node) -> None:
+        for spot in _invisible(node)[:1]:
+            report_invisible_text(self.problems, self.path, spot.line, spot.col, spot.char)
+
+    def _text(self, mapping: Mapping, key: str, required: bool) -> str | None:
         node = self._present(mapping, key, required)
         if node is None:
             return None
@@ -105,24 +171,30 @@ class FieldReader:
             return None
         return value
 
-    def identifier(self, mapping: Mapping, key: str, pattern, example: str, required: bool = True) -> str | None:
-        """Return an id-like text field that matches ``pattern`` (ASCII only: ３.１.２ is refused)."""
-        value = self.text(mapping, key, required)
+    def identifier(self, mapping: Mapping, key: str, pattern, example: str, required: bool = True,
+                   id_of_name: Callable[[str], str | None] | None = None) -> str | None:
+        """Return an id-like text field that matches ``pattern`` (ASCII only: ３.１.２ is refused).
+
+        ``id_of_name`` looks up the id of a name written where the id belongs, to hint it.
+        """
+        value = self._text(mapping, key, required)
         if value is None:
             return None
         node = mapping.items[key]
-        invisible = [c for c in value if unicodedata.category(c) == "Cf"]
-        if invisible:
-            self.error(node.line, bi(f"\"{key}\" contains an invisible character (U+{ord(invisible[0]):04X})",
-                                     f"「{key}」含有看不見的字元（U+{ord(invisible[0]):04X}）"),
-                       bi("retype the value", "請重新輸入這個值"), "E-CHAR-INVISIBLE", node.col)
+        if any(unicodedata.category(c) == "Cf" for c in value):
+            # A BOM or bidi control is reported where it stands, by the character check of the whole file.
+            for spot in _invisible(node)[:1]:
+                report_invisible(self.problems, self.path, f"\"{key}\"", f"「{key}」", spot)
             return None
         if not pattern.match(value):
             normal = unicodedata.normalize("NFKC", value)
             hint = bi(f"write it with ASCII digits and letters, like \"{example}\"",
                       f"請用半形英數字，例如「{example}」")
+            named = id_of_name(value) if id_of_name else None
             if normal != value and pattern.match(normal):
                 hint = bi(f"write \"{normal}\" (half-width)", f"請寫成半形「{normal}」")
+            elif named:
+                hint = bi(f"write the id \"{named}\", not the name", f"請寫代號「{named}」，不要寫名稱")
             self.error(node.line, bi(f"\"{key}\" has an invalid value \"{value}\"", f"「{key}」的值「{value}」格式不正確"),
                        hint, "E-ID-FORMAT", node.col)
             return None
@@ -149,17 +221,19 @@ class FieldReader:
         return bool(node.value)
 
     def date(self, mapping: Mapping, key: str, required: bool = True) -> date | None:
-        """Return an ISO date field (2024-01-05)."""
+        """Return an ISO date field (2024-01-05) from the Republic's founding on; 民國 and slashed dates are refused
+        with the ISO form to write."""
         node = self._present(mapping, key, required)
         if node is None:
             return None
-        if not isinstance(node, Scalar) or not isinstance(node.value, date) or node.quoted:
-            self.error(node.line, bi(f"\"{key}\" must be a date written YYYY-MM-DD, not `{getattr(node, 'raw', '…')}`",
-                                     f"「{key}」須為西元日期 YYYY-MM-DD，而非 `{getattr(node, 'raw', '…')}`"),
-                       bi("for example 2024-10-15 (民國113年10月15日)", "例如 2024-10-15（民國113年10月15日）"),
-                       "E-DATE", node.col)
+        value = _iso_date(node)
+        if value is None or value.year < _FIRST_ROC_YEAR:
+            raw = node.raw if isinstance(node, Scalar) else "…"
+            self.error(node.line, bi(f"\"{key}\" must be a Gregorian date written YYYY-MM-DD (2024-01-05), not `{raw}`",
+                                     f"「{key}」須為西元日期，寫成 YYYY-MM-DD（2024-01-05），而非 `{raw}`"),
+                       _date_hint(key, raw), "E-DATE", node.col)
             return None
-        return node.value
+        return value
 
     def bilingual(self, mapping: Mapping, key: str, required: bool = True) -> Text | None:
         """Return a ``{zh: …, en: …}`` field; Chinese is required, English optional."""
@@ -169,10 +243,10 @@ class FieldReader:
         inner = self.as_mapping(node, f"\"{key}\"", node.line) if isinstance(node, Mapping) else None
         if inner is None:
             if not isinstance(node, Mapping):
-                self.error(node.line, bi(f"\"{key}\" must have zh: and en: lines under it",
-                                         f"「{key}」底下須有 zh: 與 en: 兩行"),
-                           bi(f"write {key}:\\n  zh: …\\n  en: …", f"請寫成 {key}: 換行後縮排 zh: … 與 en: …"),
-                           "E-YAML-TYPE", node.col)
+                line, col, hint = _colon_slip(node) or (node.line, node.col, bi(
+                    f"write {key}:\\n  zh: …\\n  en: …", f"請寫成 {key}: 換行後縮排 zh: … 與 en: …"))
+                self.error(line, bi(f"\"{key}\" must have zh: and en: lines under it",
+                                    f"「{key}」底下須有 zh: 與 en: 兩行"), hint, "E-YAML-TYPE", col)
             return None
         self.check_keys(inner, ("zh", "en"), f"\"{key}\"")
         zh = self.text(inner, "zh", required=True)
@@ -194,6 +268,7 @@ class FieldReader:
         values = []
         for item in self.sequence(mapping, key, required=False):
             if isinstance(item, Scalar) and item.kind == "text":
+                self._warn_invisible(item)
                 values.append(str(item.value))
             else:
                 self._wrong_type(key, item, "text")
