@@ -17,7 +17,7 @@ from .sources import (
 
 _FIRST_ROC_YEAR = 1912
 """民國1年: a year before it is a 民國 year written where a Gregorian one belongs."""
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
 _LOOSE_DATE = re.compile(r"^(?:民國)?\s*([0-9]{2,4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$", re.ASCII)
 _KIND_ZH = {"text": "文字", "integer": "整數", "number": "數字", "boolean": "布林值（是/否）",
             "null": "空值", "date": "日期", "mapping": "對照表", "list": "清單"}

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-QUARTER_PATTERN = re.compile(r"^([0-9]{4})-Q([1-4])$", re.ASCII)
-MEASURE_ID_PATTERN = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$", re.ASCII)
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$", re.ASCII)
+# Year 0000 would pass a plain [0-9]{4} and then fail as a date (Python's calendar starts at year 1).
+QUARTER_PATTERN = re.compile(r"^([1-9][0-9]{3})-Q([1-4])\Z", re.ASCII)
+MEASURE_ID_PATTERN = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z", re.ASCII)
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z", re.ASCII)
 ROC_OFFSET = 1911
 
 

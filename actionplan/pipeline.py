@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateSyntaxError
 
 from .corpus import build_corpus
 from .errors import BuildFailed, Problems
@@ -14,7 +15,7 @@ from .models import Corpus
 from .render import asset_versions, make_environment, render_pages
 from .routes import plan_routes
 from .search import SearchIndexFailed, index_search
-from .sources import read_sources
+from .sources import bi, read_sources
 from .validate import validate
 from .write import discard, stage_dir, swap_in, write_site
 
@@ -85,13 +86,19 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         rendered = render_pages(pages, corpus, env, versions)
         redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
     except (TemplateError, MissingString) as err:
-        problems.add(project.templates, 0, f"template error: {err}", code="E-TEMPLATE")
+        path, line = _template_location(err, project.templates)
+        reason = (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
+        problems.add(path, line, f"{bi('template error', '版型錯誤')}: {reason}",
+                     bi("correct the template; content is not the cause", "請更正版型；問題不在內容"), code="E-TEMPLATE")
         raise BuildFailed(problems) from err
     report.timings["render"] = time.perf_counter() - started
     report.pages = len(rendered)
 
-    staging = stage_dir(out_dir)
+    # Whatever happens from here on, even an exception nobody anticipated or Ctrl-C, the staging folder goes and
+    # out_dir stays as it was; after a successful swap the staging folder has become out_dir and is not there.
+    staging: Path | None = None
     try:
+        staging = stage_dir(out_dir)
         started = time.perf_counter()
         report.files = write_site(rendered, project.static, redirect, staging)
         report.timings["write"] = time.perf_counter() - started
@@ -99,12 +106,33 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
             started = time.perf_counter()
             report.search_summary = index_search(staging)
             report.timings["search index"] = time.perf_counter() - started
-    except (OSError, ValueError, SearchIndexFailed) as err:
-        discard(staging)
-        problems.add(out_dir, 0, f"could not write the site: {err}", code="E-WRITE")
+        swap_in(staging, out_dir)
+    except SearchIndexFailed as err:
+        problems.add(out_dir, 0, f"{bi('the search index could not be built', '無法建立搜尋索引')}: {err}",
+                     bi("the previous site is unchanged; fix what Pagefind reports, or preview with --no-search",
+                        "原有網站未更動；請依 Pagefind 的訊息修正，或以 --no-search 預覽"), code="E-SEARCH")
         raise BuildFailed(problems) from err
-    swap_in(staging, out_dir)
+    except (OSError, ValueError) as err:
+        problems.add(out_dir, 0, f"{bi('could not write the site', '無法寫入網站')}: {err}",
+                     bi("the previous site is unchanged; free disk space or check the folder, then build again",
+                        "原有網站未更動；請釋出磁碟空間或檢查資料夾後重新建置"), code="E-WRITE")
+        raise BuildFailed(problems) from err
+    finally:
+        if staging is not None:
+            discard(staging)
     return report
+
+
+def _template_location(err: Exception, templates: Path) -> tuple[Path, int]:
+    """Return the template file and line an error comes from, or the templates folder when neither is known."""
+    if isinstance(err, TemplateSyntaxError) and err.filename:
+        return Path(err.filename), err.lineno
+    # Jinja rewrites tracebacks so that the frames of a template carry its file name and line.
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(templates.resolve()) and frame.lineno:
+            return path, frame.lineno
+    return templates, 0
 
 
 def _raise_if_failed(problems: Problems, strict: bool) -> None:

@@ -39,16 +39,22 @@ def write_site(pages: list[RenderedPage], static_dir: Path, root_redirect: bytes
 
 def swap_in(staging: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` with ``staging``; the old site stays in place until the new one is complete."""
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is readable by the web server
     old = None
     if out_dir.exists():
         old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        discard(old)  # left by a build that was killed between the two renames
         out_dir.rename(old)
-    staging.rename(out_dir)
-    os.chmod(out_dir, 0o755)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        if old is not None:
+            old.rename(out_dir)
+        raise
     if old is not None:
-        shutil.rmtree(old)
+        discard(old)
 
 
 def discard(staging: Path) -> None:
-    """Remove a staging directory after a failure."""
+    """Remove a staging directory after a failure, or the old site after a swap; a missing one is fine."""
     shutil.rmtree(staging, ignore_errors=True)

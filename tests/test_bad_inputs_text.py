@@ -164,6 +164,14 @@ def test_case_10_half_converted_id_is_refused_with_its_half_width_form(make_site
     assert 'write "2.1.1" (half-width)' in problem.hint
 
 
+@pytest.mark.parametrize("field, value", [("measure", '"2.1.1\\n"'), ("quarter", '"2024-Q3\\n"'), ("agency", '"customs\\n"')])
+def test_case_10_an_id_with_a_trailing_line_break_is_refused(make_site, field, value):
+    run = run_check(make_site({CUSTOMS: entry(**{field: value})}))
+    found = {p.code for p in run.problems if p.path == CUSTOMS_PATH}
+    assert found & {"E-ID-FORMAT", "E-QUARTER"}, found
+    assert run.exit_code == 1
+
+
 def lead(cell: str) -> str:
     """Return the mini plan with measure 1.1.1's lead cell (line 30) written as ``cell``."""
     return fixture_text(PLAN).replace('lead: "經濟部(產業發展署、智慧財產局)"', f'lead: "{cell}"')
