@@ -26,7 +26,7 @@ from actionplan.models import Quarter
 from actionplan.pipeline import Project, check, load
 from actionplan.routes import plan_routes
 from actionplan.sources import parse_yaml, read_source, read_text
-from conftest import FIXTURES, ROOT, _project_with
+from conftest import FIXTURES, ROOT, _project_with, count
 
 FUZZ_EXAMPLES = {
     "random_bytes_entry": 30,
@@ -89,6 +89,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @contextlib.contextmanager
 def rewritten(project: Project, files: dict[str, str | bytes]) -> Iterator[None]:
     """Write ``files`` into the project's content for the duration of the block, then put the corpus back."""
+    count("fuzz examples tried")
     saved = {}
     for rel, data in files.items():
         target = project.content / rel
@@ -391,6 +392,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # Found by fuzzing: YAML counts U+2028 as a line break, so lines after it were misnumbered (sources.parse_yaml).
 @example(suffix=".md", data="---\na: \u2028\u2028\u2028x\nb: [\n---\n".encode())
 def test_read_source_reports_instead_of_raising(scratch, suffix, data):
+    count("fuzz examples tried")
     path = scratch / f"fuzzed{suffix}"
     path.write_bytes(data)
     problems = Problems(scratch)
@@ -412,6 +414,7 @@ def test_read_source_reports_instead_of_raising(scratch, suffix, data):
 @example(text="a: \u2028\u2028\u2028x\nb: [", first_line=1)  # found by fuzzing: line 5 of a 2-line text
 @example(text="0:\n0", first_line=1)  # found by fuzzing: libyaml's end-of-text mark is on a line of its own
 def test_parse_yaml_reports_instead_of_raising(text, first_line):
+    count("fuzz examples tried")
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text hands it over
     problems = Problems()
     parse_yaml(text, Path("fuzzed.yaml"), problems, first_line=first_line)
@@ -456,6 +459,7 @@ def is_safe_target(url: str) -> bool:
 @example(text="[x](javascript:alert(1)) <script>x</script> <img src=x onerror=y>", offset=0)
 @example(text="[x](//evil.example) ![y](/\\evil) <java\tscript:x>", offset=1)
 def test_rendered_markdown_has_no_script_handlers_or_unsafe_links(text, offset):
+    count("fuzz examples tried")
     html = render(text, heading_offset=offset)
     assert "<script" not in html.lower()
     parser = _Tags()
