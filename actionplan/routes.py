@@ -1,10 +1,13 @@
 """Which pages the site has, at which permanent URL, in which language; collisions are errors."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Iterable
 
 from .errors import Problems
 from .i18n import LANGUAGES
@@ -13,6 +16,11 @@ from .sources import bi
 
 
 _SECTIONS = {"agency": "agencies", "quarter": "quarters"}
+_CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
+# One URL path segment: ids are checked where they are read, but a path must never carry anything else (a newline
+# that slipped past ``$``, a dot segment, upper case that a case-insensitive disk would merge).
+_SEGMENT = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", re.ASCII)
+_WINDOWS_RESERVED = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?", re.ASCII)
 
 
 def page_path(kind: str, lang: str, key: str = "") -> str:
@@ -42,8 +50,10 @@ class PageSpec:
     template: str
     updated: date
     context: dict = field(default_factory=dict, compare=False, hash=False)
-    source: str = ""
-    """What the page comes from, named in collision errors."""
+    source: Path | None = None
+    """The file the page comes from, named in collision errors."""
+    source_line: int = 0
+    """The line in ``source`` that gives the page its path (0 where it is the whole file)."""
 
     @property
     def path(self) -> str:
@@ -56,8 +66,31 @@ class PageSpec:
         return PurePosixPath(path + "index.html" if path.endswith("/") else path)
 
 
+def page_anchors(page: PageSpec) -> frozenset[str]:
+    """Return the fragment ids an editor may link to on a page: its entries, and the goals, strategies, measures
+    and chapters where the page lays them out (a test holds these against the rendered pages)."""
+    outcomes = page.context.get("outcomes", ())
+    ids = {"main", *(o.anchor for o in outcomes)}
+    if page.kind == "plan":
+        plan = page.context["plan"]
+        ids.update(_structure_ids(m.id for m in plan.measures))
+        ids.update(chapter for chapter in _CHAPTERS if getattr(plan, chapter))
+        ids.add("measures")
+    elif page.kind == "quarter":
+        ids.update(_structure_ids(o.measure for o in outcomes))
+    return frozenset(ids)
+
+
+def _structure_ids(measure_ids: Iterable[str]) -> set[str]:
+    ids = set()
+    for measure_id in measure_ids:
+        goal, strategy, number = measure_id.split(".")
+        ids.update((f"goal-{goal}", f"strategy-{goal}-{strategy}", f"measure-{goal}-{strategy}-{number}"))
+    return ids
+
+
 def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
-    """Return every page of the site in both languages; two pages writing one file are reported."""
+    """Return every page of the site in both languages; unsafe paths and two pages writing one file are reported."""
     by_measure: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     by_agency: dict[str, list[Outcome]] = defaultdict(list)
     by_quarter: dict[Quarter, list[Outcome]] = defaultdict(list)
@@ -69,40 +102,43 @@ def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
     content_updated = max([site_updated, *(p.updated for p in corpus.plans.values()),
                            *(o.updated for o in corpus.outcomes)])
     quarters = sorted(by_quarter, reverse=True)
+    content = (problems.root or Path()) / "content"
+    templates = (problems.root or Path()) / "templates"
 
     def newest(outcomes: list[Outcome], *dates: date) -> date:
         return max([*dates, *(o.updated for o in outcomes)])
 
     pages: list[PageSpec] = []
     for lang in LANGUAGES:
-        def add(kind: str, key: str, template: str, updated: date, source: str, **context) -> None:
-            pages.append(PageSpec(kind, lang, key, template, updated, context, source))
+        def add(kind: str, key: str, template: str, updated: date, source: tuple[Path, int] | None = None,
+                **context) -> None:
+            path, line = source or (templates / template, 0)
+            pages.append(PageSpec(kind, lang, key, template, updated, context, path, line))
 
-        add("home", "", "home.html", content_updated, "home", quarters=quarters, by_quarter=by_quarter)
+        add("home", "", "home.html", content_updated, quarters=quarters, by_quarter=by_quarter)
         for plan in corpus.plans.values():
-            add("plan", plan.id, "plan.html", plan.updated, problems.rel(plan.path), plan=plan,
-                by_measure=by_measure)
+            add("plan", plan.id, "plan.html", plan.updated, (plan.path, 0), plan=plan, by_measure=by_measure)
             for measure in plan.measures:
                 outcomes = sorted(by_measure.get((plan.id, measure.id), []), key=lambda o: (o.quarter, o.agency), reverse=True)
                 add("measure", f"{plan.id}/{measure.id}", "measure.html", newest(outcomes, plan.updated),
-                    f"{problems.rel(plan.path)}:{measure.line}", plan=plan, measure=measure, outcomes=outcomes,
+                    (plan.path, measure.line), plan=plan, measure=measure, outcomes=outcomes,
                     neighbours=_neighbours(plan, measure))
-        add("agencies", "", "agencies.html", max(site_updated, *(p.updated for p in corpus.plans.values())), "agencies")
+        add("agencies", "", "agencies.html", max([site_updated, *(p.updated for p in corpus.plans.values())]))
         for agency in corpus.agencies.values():
             outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: corpus order within a quarter
             add("agency", agency.id, "agency.html", newest(outcomes, site_updated, *(p.updated for p in corpus.plans.values())),
-                f"agencies.yaml ({agency.id})", agency=agency, outcomes=outcomes,
-                roles=_roles(corpus, agency))
-        add("quarters", "", "quarters.html", content_updated, "quarters", quarters=quarters, by_quarter=by_quarter)
+                (content / "agencies.yaml", 0), agency=agency, outcomes=outcomes, roles=_roles(corpus, agency))
+        add("quarters", "", "quarters.html", content_updated, quarters=quarters, by_quarter=by_quarter)
         for quarter in quarters:
-            add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), f"outcomes/{quarter.id}",
+            first = by_quarter[quarter][0]
+            add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
                 quarter=quarter, outcomes=by_quarter[quarter])
         for kind in ("search", "about", "sitemap"):
-            add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, kind, quarters=quarters)
-        add("privacy", "", "statement.html", site_updated, "privacy", statement=corpus.site.privacy, title_key="nav_privacy")
-        add("open-data", "", "statement.html", site_updated, "open-data", statement=corpus.site.open_data,
-            title_key="nav_open_data")
-        add("404", "", "404.html", site_updated, "404")
+            add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, quarters=quarters)
+        add("privacy", "", "statement.html", site_updated, statement=corpus.site.privacy, title_key="nav_privacy")
+        add("open-data", "", "statement.html", site_updated, statement=corpus.site.open_data, title_key="nav_open_data")
+        add("404", "", "404.html", site_updated)
+    _report_unsafe_paths(pages, problems)
     _report_collisions(pages, problems)
     return pages
 
@@ -125,15 +161,41 @@ def _roles(corpus: Corpus, agency: Agency) -> dict[str, list[Measure]]:
     return roles
 
 
+def _where(page: PageSpec, problems: Problems) -> str:
+    """Return ``path:line`` of the file a page comes from, as editors see it; where the line is not known (an
+    agency), the id it comes from."""
+    where = problems.rel(page.source) if page.source else "content"
+    if page.source_line:
+        return f"{where}:{page.source_line}"
+    return f"{where} ({page.kind} {page.key})" if page.key else where
+
+
+def _report_unsafe_paths(pages: list[PageSpec], problems: Problems) -> None:
+    """Report a page whose URL path has anything but lowercase ASCII ids in it, or a name Windows reserves."""
+    reported = set()
+    for page in pages:
+        segments = page.path.rstrip("/").split("/")
+        bad = next((s for s in segments if not _SEGMENT.fullmatch(s) or _WINDOWS_RESERVED.fullmatch(s)), None)
+        if bad is not None and (page.source, bad) not in reported:  # once, not once per language
+            reported.add((page.source, bad))
+            problems.add(page.source or "content", page.source_line,
+                         bi(f"the id {bad!r} cannot be part of a web address", f"代號 {bad!r} 不能用在網址中"),
+                         bi("use lowercase ASCII letters and digits joined by hyphens, e.g. tipo or 2024-2026, "
+                            "and not a name Windows reserves (con, nul, aux…)",
+                            "請只用半形小寫英文字母與數字，以連字號連接，例如 tipo 或 2024-2026，且不可用 con、nul、aux 等保留名稱"),
+                         code="E-SLUG")
+
+
 def _report_collisions(pages: list[PageSpec], problems: Problems) -> None:
     seen: dict[str, PageSpec] = {}
     for page in pages:
-        key = page.output.as_posix().lower()  # case-insensitive file systems would merge these
-        if key in seen:
-            other = seen[key]
-            problems.add(page.source.split(":")[0] or "content", 0,
-                         bi(f"{page.source} and {other.source} both write {page.output}",
-                            f"{page.source} 與 {other.source} 都會產生 {page.output}"),
-                         bi("give one of them another id", "請更改其中一個的代號"), code="E-OUTPUT-COLLISION")
-        else:
+        # Case-insensitive disks (Windows, macOS) would merge paths differing in case, and some disks merge NFC and NFD.
+        key = unicodedata.normalize("NFC", page.output.as_posix()).casefold()
+        if key not in seen:
             seen[key] = page
+            continue
+        first, second = _where(seen[key], problems), _where(page, problems)
+        problems.add(page.source or "content", page.source_line,
+                     bi(f"{second} and {first} both make the page {page.output}",
+                        f"{second} 與 {first} 都會產生 {page.output} 這一頁"),
+                     bi("give one of them another id", "請更改其中一個的代號"), code="E-OUTPUT-COLLISION")

@@ -1,16 +1,46 @@
 """Cross-reference rules: entries against plans, agencies and periods; every problem, not the first."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from .agencies import is_responsible
 from .errors import WARNING, Problems
 from .fields import did_you_mean
-from .markdown import check_markdown
+from .markdown import LinkTargets, check_markdown
 from .models import Corpus
-from .sources import bi
+from .routes import page_anchors, plan_routes
+from .sources import Mapping, Scalar, SourceDoc, bi, read_source, read_text
+
+_PLAN_MARKDOWN = ("preface", "implementation", "tracking", "attachment")
+"""Plan chapters rendered as Markdown (the vision is a sentence, shown as plain text)."""
+_SITE_MARKDOWN = ("about", "privacy", "open_data")
+_BASE_PATH = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*", re.ASCII)
+_BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?", re.ASCII)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.ASCII)
 
 
 def validate(corpus: Corpus, problems: Problems) -> None:
     """Add every cross-reference problem of the corpus to ``problems``."""
+    site_doc = _reread(_content_dir(problems) / "site.yaml")
+    _check_site_urls(corpus, site_doc, problems)
+    # Links are checked only against a whole site: with a plan file unreadable, every link into it would be "broken".
+    targets = link_targets(corpus, problems) if corpus.plans and "plans" not in corpus.incomplete else None
+    _check_outcomes(corpus, problems, targets)
+    for plan in corpus.plans.values():
+        _check_yaml_markdown(_reread(plan.path), _PLAN_MARKDOWN, problems, targets)
+    _check_yaml_markdown(site_doc, _SITE_MARKDOWN, problems, targets)
+
+
+def link_targets(corpus: Corpus, problems: Problems) -> LinkTargets:
+    """Return the pages a link in the content may point to; planning them reports unsafe or colliding paths."""
+    base = corpus.site.base_path
+    pages = {base + page.path: page_anchors(page) for page in plan_routes(corpus, problems)}
+    pages[base] = frozenset()  # the root page, which sends readers to the Chinese home page
+    return LinkTargets(base, pages)
+
+
+def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | None) -> None:
     for outcome in corpus.outcomes:
         lines = outcome.lines
         plan = corpus.plans.get(outcome.plan)
@@ -49,7 +79,64 @@ def validate(corpus: Corpus, problems: Problems) -> None:
                          did_you_mean(outcome.agency, corpus.agencies)
                          or bi("use an id from content/agencies.yaml, e.g. tipo", "請使用 content/agencies.yaml 中的代號，例如 tipo"),
                          code="E-AGENCY-UNKNOWN")
-        check_markdown(outcome.body.zh, outcome.path, lines["body"], problems)
+        check_markdown(outcome.body.zh, outcome.path, lines["body"], problems, targets)
         if outcome.en_path is not None and outcome.body.en:
-            check_markdown(outcome.body.en, outcome.en_path, lines["body_en"], problems)
+            check_markdown(outcome.body.en, outcome.en_path, lines["body_en"], problems, targets)
+
+
+def _content_dir(problems: Problems) -> Path:
+    return (problems.root or Path()) / "content"
+
+
+def _reread(path: Path) -> SourceDoc | None:
+    """Return a YAML file read again for the lines of its fields, which the corpus does not keep.
+
+    Its problems were reported when it was first read, so they are dropped here.
+    """
+    return read_source(path, Problems()) if path.is_file() else None
+
+
+def _check_yaml_markdown(doc: SourceDoc | None, keys: tuple[str, ...], problems: Problems,
+                         targets: LinkTargets | None) -> None:
+    """Check the Markdown of each ``zh:``/``en:`` text under ``keys``, at the lines where it stands."""
+    if doc is None or not isinstance(doc.data, Mapping):
+        return
+    source_lines = (read_text(doc.path, Problems()) or "").split("\n")
+    for key in keys:
+        field = doc.data.items.get(key)
+        for node in field.items.values() if isinstance(field, Mapping) else ():
+            if isinstance(node, Scalar) and node.kind == "text":
+                check_markdown(str(node.value), doc.path, _text_start(node, source_lines), problems, targets)
+
+
+def _text_start(node: Scalar, source_lines: list[str]) -> int:
+    """Return the line a YAML text starts on: a block text (| or >) starts on the line after its indicator."""
+    indicator = source_lines[node.line - 1][node.col - 1:node.col] if node.line <= len(source_lines) else ""
+    return node.line + 1 if indicator in ("|", ">") else node.line
+
+
+def _check_site_urls(corpus: Corpus, doc: SourceDoc | None, problems: Problems) -> None:
+    """Report site.yaml values that become part of every link, or a link of their own, unless they are plain."""
+    site = corpus.site
+    lines = doc.data.key_lines if doc is not None and isinstance(doc.data, Mapping) else {}
+    path = doc.path if doc is not None else _content_dir(problems) / "site.yaml"
+    if not _BASE_PATH.fullmatch(site.base_path):
+        problems.add(path, lines.get("base_path", 0), bi(f"base_path \"{site.base_path}\" is not a plain folder path",
+                                                         f"base_path「{site.base_path}」不是單純的資料夾路徑"),
+                     bi("write / for a site at the root of its domain, or a folder such as /reports/",
+                        "網站在網域根目錄時請寫 /，否則寫資料夾，例如 /reports/"), code="E-URL")
+    if site.base_url is not None and not _BASE_URL.fullmatch(site.base_url):
+        problems.add(path, lines.get("base_url", 0), bi(f"base_url \"{site.base_url}\" is not a web address",
+                                                        f"base_url「{site.base_url}」不是網址"),
+                     bi("write the site's public address, such as https://example.gov.tw/",
+                        "請寫網站的公開網址，例如 https://example.gov.tw/"), code="E-URL")
+    elif site.base_url is not None and site.base_url.startswith("http:"):
+        problems.add(path, lines.get("base_url", 0), bi(f"base_url \"{site.base_url}\" uses plain http",
+                                                        f"base_url「{site.base_url}」使用不加密的 http"),
+                     bi("use https://", "請改用 https://"), code="W-URL-HTTP", severity=WARNING)
+    if site.email is not None and not _EMAIL.fullmatch(site.email):
+        problems.add(path, lines.get("email", 0), bi(f"email \"{site.email}\" is not an e-mail address",
+                                                     f"email「{site.email}」不是電子郵件地址"),
+                     bi("write the address only, such as service@example.gov.tw",
+                        "只寫電子郵件地址，例如 service@example.gov.tw"), code="E-EMAIL")
 
