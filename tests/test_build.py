@@ -19,13 +19,8 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def real_built(tmp_path_factory) -> Path:
-    from conftest import ROOT, _project_with
-
-    root = tmp_path_factory.mktemp("real")
-    project = _project_with(root, ROOT / "content")
-    build(project, root / "site")
-    return root / "site"
+def real_built(published_site) -> Path:
+    return published_site
 
 
 def test_real_content_builds_every_measure_in_both_languages(real_built):

@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from actionplan.errors import Problems
-from actionplan.pipeline import build, load
+from actionplan.pipeline import load
 from actionplan.sources import split_front_matter
-from conftest import ROOT, _project_with
+from conftest import ROOT
 from figures import missing_figures
 from htmlpage import read_page
 
@@ -19,10 +18,8 @@ OUTCOMES = ROOT / "content/outcomes/2018-Q3"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("editions")
-    build(_project_with(root, ROOT / "content"), root / "site", search=False)
-    return root / "site"
+def site(published_site) -> Path:
+    return published_site
 
 
 @pytest.fixture(scope="module")

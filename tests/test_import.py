@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sys
-import textwrap
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -14,7 +12,7 @@ from click.testing import CliRunner
 
 from actionplan.agencies import AgencyIndex
 from actionplan.cell_markdown import plain_text, to_markdown
-from actionplan.errors import BuildFailed, Problems
+from actionplan.errors import Problems
 from actionplan.importer import import_table, interpret, read_table
 from actionplan.models import Quarter
 from actionplan.pipeline import Project, load
