@@ -343,6 +343,17 @@ def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems
         ))
     for key, (doc, fields) in english.items():
         zh_name = f"{key[1]}.{key[2]}.md"
+        twin = next(((twin_doc, twin_fields) for twin_key, (twin_doc, twin_fields) in chinese.items()
+                     if twin_key[1:] == key[1:]), None)
+        if twin is not None:
+            twin_doc, twin_fields = twin
+            problems.add(doc.path, fields["lines"]["plan"],
+                         bi(f"plan \"{key[0]}\" differs from the Chinese entry {problems.rel(twin_doc.path)}, "
+                            f"which says \"{twin_fields['plan']}\"",
+                            f"方案「{key[0]}」與中文執行成效 {problems.rel(twin_doc.path)} 的「{twin_fields['plan']}」不一致"),
+                         bi(f"write plan: \"{twin_fields['plan']}\" as the Chinese entry does, or correct that one",
+                            f"請依中文檔寫 plan: \"{twin_fields['plan']}\"，或更正中文檔"), code="E-TRANSLATION-MISMATCH")
+            continue
         if (doc.path.parent / zh_name).exists():
             continue  # The Chinese twin exists but could not be read; its own errors say why.
         problems.add(doc.path, fields["lines"]["measure"],
@@ -402,8 +413,34 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
     expected = f"outcomes/{fields['quarter'].id}/{fields['measure']}.{fields['agency']}{'.en' if english else ''}.md"
     actual = doc.path.relative_to(content_dir).as_posix()
     if actual != expected:
-        read.error(fields["lines"]["measure"], bi(f"the file name does not match its fields; it should be content/{expected}",
-                                                  f"檔名與欄位不一致，應為 content/{expected}"),
-                   bi("rename the file, or correct the fields", "請更改檔名或更正欄位"), "E-FILE-NAME")
+        _report_file_name(read, doc, fields, content_dir, expected)
         return None
     return fields
+
+
+def _named_ids(path: Path) -> dict[str, str]:
+    """Return the quarter, measure and agency a file's place says: outcomes/2024-Q3/3.1.5.tipo(.en).md."""
+    name = path.name.removesuffix(".md").removesuffix(".en")
+    measure, _, agency = name.rpartition(".")
+    return {"quarter": path.parent.name, "measure": measure, "agency": agency}
+
+
+def _report_file_name(read: FieldReader, doc: SourceDoc, fields: dict, content_dir: Path, expected: str) -> None:
+    """Report each field that disagrees with the file's name, at its own line; for a translation, name its twin."""
+    values = {"quarter": fields["quarter"].id, "measure": fields["measure"], "agency": fields["agency"]}
+    named = _named_ids(doc.path)
+    differing = [key for key in values if values[key] != named[key]]
+    twin = doc.path.with_name(doc.path.name.removesuffix(".en.md") + ".md")
+    if doc.lang == "en" and twin.exists() and differing and doc.path.parent.parent.name == "outcomes":
+        rel = read.problems.rel(twin)
+        for key in differing:
+            read.error(fields["lines"][key],
+                       bi(f"{key} \"{values[key]}\" differs from the Chinese entry {rel}, which is filed under \"{named[key]}\"",
+                          f"{key}「{values[key]}」與中文執行成效 {rel} 的「{named[key]}」不一致"),
+                       bi(f"write {key}: \"{named[key]}\" as the Chinese entry does, or rename both files",
+                          f"請依中文檔寫 {key}: \"{named[key]}\"，或同時更改兩個檔名"), "E-TRANSLATION-MISMATCH")
+        return
+    line = fields["lines"][differing[0]] if differing else fields["lines"]["measure"]
+    read.error(line, bi(f"the file name does not match its fields; it should be content/{expected}",
+                        f"檔名與欄位不一致，應為 content/{expected}"),
+               bi("rename the file, or correct the fields", "請更改檔名或更正欄位"), "E-FILE-NAME")

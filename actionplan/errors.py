@@ -6,6 +6,9 @@ from pathlib import Path
 
 import click
 
+_VISIBLE = {code: f"\\u{code:04x}" for code in [*range(0x20), 0x7f, 0x85, 0x2028, 0x2029]} | {
+    0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t"}
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -38,7 +41,8 @@ class Problem:
         text = f"{where}: {label}{self.message}"
         if self.hint:
             text += f": {self.hint}"
-        return text
+        # One problem, one line: a quoted value holding a line break or a control character shows it escaped.
+        return text.translate(_VISIBLE)
 
 
 class Problems:

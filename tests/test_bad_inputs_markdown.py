@@ -408,12 +408,16 @@ def test_case_37_editor_headings_rank_below_the_entry_heading(mini_build):
 # 38. Bilingual mismatch and template typos
 
 
-@pytest.mark.parametrize("old, new", [('measure: "1.1.1"', 'measure: "2.1.1"'), ("quarter: 2024-Q3", "quarter: 2024-Q2")])
-def test_case_38_english_file_whose_ids_disagree_with_its_chinese_twin_is_refused(make_site, old, new):
+@pytest.mark.parametrize("old, new, field", [('measure: "1.1.1"', 'measure: "2.1.1"', "measure"),
+                                             ("quarter: 2024-Q3", "quarter: 2024-Q2", "quarter"),
+                                             ("agency: tipo", "agency: customs", "agency"),
+                                             ('plan: "2024-2026"', 'plan: "2018"', "plan")])
+def test_case_38_english_file_whose_ids_disagree_with_its_chinese_twin_names_both(make_site, old, new, field):
     english = fixture_text(TIPO_EN).replace(old, new)
     run = run_check(make_site({TIPO_EN: english}))
-    problem = expect(run, "E-FILE-NAME", "content/" + TIPO_EN, line_of(english, "measure:"))
-    assert "content/outcomes/" in problem.message
+    problem = expect(run, "E-TRANSLATION-MISMATCH", "content/" + TIPO_EN, line_of(english, f"{field}:"))
+    assert "content/outcomes/2024-Q3/1.1.1.tipo.md" in problem.message
+    assert f'write {field}: "{old.split(": ")[1].strip(chr(34))}"' in problem.hint
 
 
 def test_case_38_missing_english_is_not_a_problem(make_site):

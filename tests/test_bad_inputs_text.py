@@ -170,6 +170,8 @@ def test_case_10_an_id_with_a_trailing_line_break_is_refused(make_site, field, v
     found = {p.code for p in run.problems if p.path == CUSTOMS_PATH}
     assert found & {"E-ID-FORMAT", "E-QUARTER"}, found
     assert run.exit_code == 1
+    # The value is quoted with its line break escaped: one problem stays one line.
+    assert all(line.startswith(("content/", "Build failed")) for line in run.output.splitlines()), run.output
 
 
 def lead(cell: str) -> str:

@@ -188,11 +188,11 @@ def test_malformed_quarter_is_reported_with_the_expected_form(make_site, quarter
     ]
 
 
-@pytest.mark.parametrize("rel", ["outcomes/2024-Q3/2.1.1.moj.md", "outcomes/2024-Q2/2.1.1.customs.md"])
-def test_file_name_that_does_not_match_fields_names_the_right_one(make_site, rel):
+@pytest.mark.parametrize("rel, line", [("outcomes/2024-Q3/2.1.1.moj.md", 4), ("outcomes/2024-Q2/2.1.1.customs.md", 5)])
+def test_file_name_that_does_not_match_fields_names_the_right_one_at_the_field_that_differs(make_site, rel, line):
     project = make_site({rel: customs()})
     assert errors(project) == [
-        f"content/{rel}:3: the file name does not match its fields; it should be content/{CUSTOMS} | "
+        f"content/{rel}:{line}: the file name does not match its fields; it should be content/{CUSTOMS} | "
         f"檔名與欄位不一致，應為 content/{CUSTOMS}: rename the file, or correct the fields | 請更改檔名或更正欄位",
     ]
 
