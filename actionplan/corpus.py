@@ -167,7 +167,7 @@ def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> di
             agency_id, zh, en, read.text(entry, "short_zh", False), read.text(entry, "abbr", False),
             read.text(entry, "parent", False), read.texts(entry, "aliases"), tuple(formers),
             read.boolean(entry, "verified", True), read.text(entry, "note", False),
-            read.date(entry, "established", False),
+            read.date(entry, "established", False), entry.key_lines.get("id", entry.line),
         )
     for agency_id, agency in agencies.items():
         if agency.parent is not None and agency.parent not in agencies:

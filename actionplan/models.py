@@ -96,6 +96,8 @@ class Agency:
     verified: bool
     note: str | None
     established: date | None = None
+    line: int = 0
+    """The line of its id in agencies.yaml, where problems with its page are reported."""
 
     def name(self, lang: str) -> str:
         """Return the current name in ``lang``."""

@@ -127,7 +127,7 @@ def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
         for agency in corpus.agencies.values():
             outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: corpus order within a quarter
             add("agency", agency.id, "agency.html", newest(outcomes, site_updated, *(p.updated for p in corpus.plans.values())),
-                (content / "agencies.yaml", 0), agency=agency, outcomes=outcomes, roles=_roles(corpus, agency))
+                (content / "agencies.yaml", agency.line), agency=agency, outcomes=outcomes, roles=_roles(corpus, agency))
         add("quarters", "", "quarters.html", content_updated, quarters=quarters, by_quarter=by_quarter)
         for quarter in quarters:
             first = by_quarter[quarter][0]
@@ -162,8 +162,8 @@ def _roles(corpus: Corpus, agency: Agency) -> dict[str, list[Measure]]:
 
 
 def _where(page: PageSpec, problems: Problems) -> str:
-    """Return ``path:line`` of the file a page comes from, as editors see it; where the line is not known (an
-    agency), the id it comes from."""
+    """Return ``path:line`` of the file a page comes from, as editors see it; where no line applies (a plan page
+    comes from its whole file), the kind and id of the page."""
     where = problems.rel(page.source) if page.source else "content"
     if page.source_line:
         return f"{where}:{page.source_line}"
