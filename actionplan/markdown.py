@@ -247,7 +247,7 @@ class _TextCheck:
                          "W-MD-EMPHASIS", WARNING)
 
     def html(self, line: int) -> None:
-        self.add(line, bi("raw HTML is not allowed in entries", "執行成效內文不可使用 HTML 標籤"),
+        self.add(line, bi("raw HTML is not allowed in the text", "內文不可使用 HTML 標籤"),
                  bi("write it in Markdown: - for lists, 1. for numbered items, a blank line between paragraphs, "
                     "![description](file.png) for images",
                     "請改用 Markdown：清單用 -，編號用 1.，段落間空一行，圖片用 ![說明](file.png)"), "E-MD-HTML")

@@ -25,7 +25,7 @@ PLAN = "plans/2024-2026/plan.yaml"
 
 QUOTE_HINT = 'put the value in double quotes when it contains ": " | 值裡有「: 」時，請以雙引號括住整個值'
 TAB_LINE = "a Tab character is used for indentation | 以 Tab 字元縮排: indent with spaces, not Tab | 請用空白縮排，不要用 Tab"
-HTML_LINE = ("raw HTML is not allowed in entries | 執行成效內文不可使用 HTML 標籤: "
+HTML_LINE = ("raw HTML is not allowed in the text | 內文不可使用 HTML 標籤: "
              "write it in Markdown: - for lists, 1. for numbered items, a blank line between paragraphs, "
              "![description](file.png) for images | "
              "請改用 Markdown：清單用 -，編號用 1.，段落間空一行，圖片用 ![說明](file.png)")
