@@ -32,7 +32,8 @@ def index_search(site_dir: Path) -> str:
         capture_output=True, text=True, check=False,
     )
     if result.returncode != 0:
-        raise SearchIndexFailed(f"pagefind failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        said = " / ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())
+        raise SearchIndexFailed(f"pagefind failed ({result.returncode}): {said}")
     normalise_entry(site_dir / "pagefind" / "pagefind-entry.json")
     return result.stdout.strip()
 
