@@ -23,37 +23,14 @@ from actionplan.write import stage_dir, write_site
 from conftest import FIXTURES, ROOT, _project_with
 from diagnostics import codes, expect, run_check
 from htmlpage import read_page
+from mini import BODY, CUSTOMS, CUSTOMS_PATH, PLAN, TIPO, TIPO_EN, entry, fixture_text, line_in as line_of, quoted
 
 # build.py is a script beside the package, not part of it.
 sys.path.insert(0, str(ROOT))
 import build as cli  # noqa: E402
 
-CUSTOMS = "outcomes/2024-Q3/2.1.1.customs.md"
-"""The mini corpus entry without an English translation, so a broken copy cascades into nothing else."""
-CUSTOMS_PATH = "content/" + CUSTOMS
-TIPO = "outcomes/2024-Q3/1.1.1.tipo.md"
-TIPO_EN = "outcomes/2024-Q3/1.1.1.tipo.en.md"
-PLAN = "plans/2024-2026/plan.yaml"
-BODY = 8
-"""The line on which the body of `entry()` starts."""
 MEASURE = "/zh/plans/2024-2026/measures/1.1.1/"
 TIPO_ANCHOR = "entry-2024-q3-1-1-1-tipo"
-
-
-def entry(body: str, **fields: str) -> str:
-    """Return the customs entry with ``body`` as its text, starting on line 8."""
-    values = {"plan": '"2024-2026"', "measure": '"2.1.1"', "agency": "customs", "quarter": "2024-Q3",
-              "updated": "2024-10-15", **fields}
-    front = "".join(f"{key}: {value}\n" for key, value in values.items())
-    return f"---\n{front}---\n{body}\n"
-
-
-def fixture_text(rel: str) -> str:
-    return (FIXTURES / "mini" / rel).read_text(encoding="utf-8")
-
-
-def line_of(text: str, part: str) -> int:
-    return text.count("\n", 0, text.index(part)) + 1
 
 
 def only(run, *allowed: str) -> None:
@@ -134,14 +111,18 @@ def test_case_32_plain_http_link_is_a_warning_asking_for_https(make_site):
 @pytest.mark.parametrize("field, value, code", [
     ("base_path", "//evil.example/", "E-URL"),
     ("base_path", "/../", "E-URL"),
+    ("base_path", '/"><script>alert(1)</script>/', "E-URL"),
     ("base_url", "javascript:alert(1)", "E-URL"),
+    ("base_url", "javascript:alert(1)//", "E-URL"),
     ("email", "service@tipo.gov.tw?cc=evil@example.com", "E-EMAIL"),
+    ("email", "x@example.com?body=<script>alert(1)</script>", "E-EMAIL"),
     ("email", "\"><script>alert(1)</script>", "E-EMAIL"),
+    ("email", "javascript:alert(1)", "E-EMAIL"),
 ])
 def test_case_32_site_values_that_become_links_are_refused_at_their_line(make_site, field, value, code):
     site = fixture_text("site.yaml")
-    site = (site.replace("base_path: /\n", f"base_path: '{value}'\n") if field == "base_path"
-            else site.replace("phone:", f"{field}: '{value}'\nphone:"))
+    site = (site.replace("base_path: /\n", f"base_path: {quoted(value)}\n") if field == "base_path"
+            else site.replace("phone:", f"{field}: {quoted(value)}\nphone:"))
     run = run_check(make_site({"site.yaml": site}))
     expect(run, code, "content/site.yaml", line_of(site, f"{field}:"))
 

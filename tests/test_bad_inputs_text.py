@@ -11,36 +11,15 @@ import pytest
 
 from actionplan.errors import ERROR, WARNING, Problems
 from actionplan.pipeline import load
-from conftest import FIXTURES
 from diagnostics import codes, expect, run_check
+from mini import CUSTOMS, CUSTOMS_PATH, PLAN, PLAN_PATH, entry, fixture_text, line_in
 
-CUSTOMS = "outcomes/2024-Q3/2.1.1.customs.md"
-"""The mini corpus entry without an English translation, so a broken copy cascades into nothing else."""
-CUSTOMS_PATH = "content/" + CUSTOMS
-PLAN = "plans/2024-2026/plan.yaml"
-PLAN_PATH = "content/" + PLAN
 AGENCIES_PATH = "content/agencies.yaml"
-
-
-def entry(body: str = "本季查扣侵權物品 1,234 件。", **fields: str | None) -> str:
-    """Return the customs entry with front matter fields replaced or added (None drops one).
-
-    Lines: 2 plan, 3 measure, 4 agency, 5 quarter, 6 updated, 7 the first added field.
-    """
-    values = {"plan": '"2024-2026"', "measure": '"2.1.1"', "agency": "customs", "quarter": "2024-Q3",
-              "updated": "2024-10-15", **fields}
-    front = "".join(f"{key}: {value}\n" for key, value in values.items() if value is not None)
-    return f"---\n{front}---\n{body}\n"
-
-
-def fixture_text(rel: str) -> str:
-    return (FIXTURES / "mini" / rel).read_text(encoding="utf-8")
 
 
 def line_of(rel: str, part: str) -> int:
     """Return the line of the mini corpus file ``rel`` on which ``part`` first appears."""
-    text = fixture_text(rel)
-    return text.count("\n", 0, text.index(part)) + 1
+    return line_in(fixture_text(rel), part)
 
 
 def col_of(line: str, part: str) -> int:

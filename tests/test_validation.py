@@ -12,16 +12,13 @@ from click.testing import CliRunner
 from actionplan.errors import BuildFailed
 from actionplan.markdown import render
 from actionplan.pipeline import Project, check
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
+from mini import CUSTOMS, CUSTOMS_PATH, PLAN, entry as customs, fixture_text
 
 # build.py is a script beside the package, not part of it.
 sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
 
-CUSTOMS = "outcomes/2024-Q3/2.1.1.customs.md"
-"""The mini corpus entry without an English translation, so a broken copy cascades into nothing else."""
-CUSTOMS_PATH = "content/" + CUSTOMS
-PLAN = "plans/2024-2026/plan.yaml"
 
 QUOTE_HINT = 'put the value in double quotes when it contains ": " | 值裡有「: 」時，請以雙引號括住整個值'
 TAB_LINE = "a Tab character is used for indentation | 以 Tab 字元縮排: indent with spaces, not Tab | 請用空白縮排，不要用 Tab"
@@ -35,18 +32,6 @@ QUARTER_HINT = ("write the Gregorian year, a hyphen, Q and the quarter 1–4 (�
 CP950_LINE = ('the file is not UTF-8; it looks like Big5/CP950 (Windows Notepad "ANSI") | '
               "檔案不是 UTF-8 編碼，看起來是 Big5/CP950（Windows 記事本「ANSI」）: "
               "re-save it as UTF-8 (Notepad: Save As > Encoding: UTF-8) | 請另存為 UTF-8（記事本：另存新檔 > 編碼選 UTF-8）")
-
-
-def customs(**fields: str | None) -> str:
-    """Return the customs entry with some front matter fields replaced (None drops the field)."""
-    values = {"plan": '"2024-2026"', "measure": '"2.1.1"', "agency": "customs", "quarter": "2024-Q3",
-              "updated": "2024-10-15", **fields}
-    front = "".join(f"{key}: {value}\n" for key, value in values.items() if value is not None)
-    return f"---\n{front}---\n本季查扣侵權物品 1,234 件。\n"
-
-
-def fixture_text(rel: str) -> str:
-    return (FIXTURES / "mini" / rel).read_text(encoding="utf-8")
 
 
 def errors(project: Project) -> list[str]:
