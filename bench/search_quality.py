@@ -7,6 +7,7 @@ search page asks it (``ENGINE``), and every result is counted, not only the firs
 
     python bench/search_quality.py            # builds the shipped content, prints the table
     python bench/search_quality.py --site DIR # an already built site
+    python bench/search_quality.py --engine han-phrase  # the candidate engine of han_phrase_engine.js
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import argparse
 import functools
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -49,6 +51,31 @@ ENGINE = """async ([query, lang]) => {
 
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_BREAK = re.compile(rf"(?<=[{HAN}])(?=[^\s{HAN}<])|(?<=[^\s>])(?=[{HAN}])")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def han_words(html: str) -> str:
+    """Return the page with a zero-width space on each side of every Han character in its text (not its tags)."""
+    parts = _TAG.split(html)
+    return "".join(part if i % 2 else _HAN_BREAK.sub("\u200b", part) for i, part in enumerate(parts))
+
+
+def reindex_with_han_words(site: Path) -> None:
+    """Replace the site's search index with one built from copies of its pages made by ``han_words``."""
+    from actionplan.search import pagefind_binary
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for file in site.rglob("*.html"):
+            copy = Path(tmp) / file.relative_to(site)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(han_words(file.read_text(encoding="utf-8")), encoding="utf-8")
+        shutil.rmtree(site / "pagefind")
+        subprocess.run([str(pagefind_binary()), "--site", tmp, "--output-path", str(site / "pagefind"), "--quiet"],
+                       check=True, capture_output=True)
 
 
 class _IndexedText(HTMLParser):
@@ -132,7 +159,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def run_queries(site: Path, terms: dict[str, list[str]]) -> dict[str, list[list[str]]]:
+def run_queries(site: Path, terms: dict[str, list[str]], engine: str) -> dict[str, list[list[str]]]:
     """Serve the site and ask its search for every term, in a page of the term's language."""
     from playwright.sync_api import sync_playwright
 
@@ -146,7 +173,7 @@ def run_queries(site: Path, terms: dict[str, list[str]]) -> dict[str, list[list[
             for lang, words in terms.items():
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/{lang}/search/")
-                results[lang] = [page.evaluate(ENGINE, [word, lang]) for word in words]
+                results[lang] = [page.evaluate(engine, [word, lang]) for word in words]
                 page.close()
             browser.close()
     finally:
@@ -155,11 +182,11 @@ def run_queries(site: Path, terms: dict[str, list[str]]) -> dict[str, list[list[
     return results
 
 
-def measure(site: Path) -> list[TermScore]:
-    """Return the score of every golden term on the built site."""
+def measure(site: Path, engine: str = ENGINE) -> list[TermScore]:
+    """Return the score of every golden term on the built site, asked through ``engine``."""
     pages = pages_by_language(site)
     terms = {"zh": CHINESE_TERMS, "en": ENGLISH_TERMS}
-    returned = run_queries(site, terms)
+    returned = run_queries(site, terms, engine)
     return [score(term, lang, urls, pages[lang]) for lang in terms for term, urls in zip(terms[lang], returned[lang])]
 
 
@@ -187,16 +214,23 @@ def table(scores: list[TermScore]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build the shipped content)")
+    parser.add_argument("--engine", choices=("site", "han-phrase"), default="site",
+                        help="site: the search as shipped; han-phrase: han_phrase_engine.js on a Han-word index")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    if args.site:
-        print(table(measure(args.site)))
-        return 0
     from actionplan.pipeline import Project, build
 
     with tempfile.TemporaryDirectory() as tmp:
-        build(Project(ROOT), Path(tmp) / "site")
-        print(table(measure(Path(tmp) / "site")))
+        site = Path(tmp) / "site"
+        if args.site:
+            shutil.copytree(args.site, site)
+        else:
+            build(Project(ROOT), site)
+        engine = ENGINE
+        if args.engine == "han-phrase":
+            reindex_with_han_words(site)
+            engine = (Path(__file__).parent / "han_phrase_engine.js").read_text(encoding="utf-8")
+        print(table(measure(site, engine)))
     return 0
 
 
