@@ -109,7 +109,7 @@ def _build_site(doc: SourceDoc | None, path: Path, problems: Problems) -> Site |
         return None
     if any(v is None for k, v in values.items() if k not in ("email", "base_url")):
         return None
-    return Site(**values)  # type: ignore[arg-type]
+    return Site(**values, path=path, key_lines=dict(data.key_lines), text_lines=_text_lines(data))  # type: ignore[arg-type]
 
 
 def _build_strings(doc: SourceDoc | None, path: Path, problems: Problems) -> dict[str, Text] | None:
@@ -218,7 +218,18 @@ def _build_plan(doc: SourceDoc, index: AgencyIndex, problems: Problems) -> Plan 
     )
     if plan_id is None or any(values[k] is None for k in ("title", "edition", "source", "updated")):
         return None
-    return Plan(plan_id, start=start, end=end, period_note=period_note, goals=tuple(goals), path=doc.path, **values)
+    return Plan(plan_id, start=start, end=end, period_note=period_note, goals=tuple(goals), path=doc.path,
+                text_lines=_text_lines(data), **values)
+
+
+def _text_lines(data: Mapping) -> dict[str, int]:
+    """Return the line each ``zh:``/``en:`` text of a mapping starts on, by ``field.lang``."""
+    lines = {}
+    for key, node in data.items.items():
+        for lang, text in node.items.items() if isinstance(node, Mapping) else ():
+            if isinstance(text, Scalar):
+                lines[f"{key}.{lang}"] = text.text_line
+    return lines
 
 
 def _check_number(read: FieldReader, entry: Mapping, expected: int, what: str) -> int | None:

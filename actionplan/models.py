@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -192,6 +192,8 @@ class Plan:
     attachment: Text | None
     goals: tuple[Goal, ...]
     path: Path
+    text_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """The line on which each bilingual text starts, by ``field.lang`` (``preface.zh``), for problems in its Markdown."""
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -258,6 +260,11 @@ class Site:
     open_data: Text
     translation_note: Text
     updated: date
+    path: Path | None = None
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """The line of each field in site.yaml, for problems with its value."""
+    text_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """The line on which each bilingual text starts, by ``field.lang`` (``about.zh``)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from .errors import BuildFailed, Problems
 from .i18n import MissingString
 from .models import Corpus
 from .render import asset_versions, make_environment, render_pages
-from .routes import plan_routes
+from .routes import PageSpec, plan_routes
 from .search import SearchIndexFailed, index_search
 from .sources import bi, read_sources
 from .validate import validate
@@ -52,11 +52,20 @@ class BuildReport:
 
 def load(project: Project, problems: Problems) -> Corpus | None:
     """Return the validated corpus, or None when the content has errors (all of them are in ``problems``)."""
+    return _load(project, problems)[0]
+
+
+def _load(project: Project, problems: Problems) -> tuple[Corpus | None, list[PageSpec]]:
+    """Return the validated corpus and its pages, or None and no pages when the content has errors."""
     docs = read_sources(project.content, problems)
     corpus = build_corpus(docs, project.content, problems)
-    if corpus is not None:
-        validate(corpus, problems)
-    return None if problems else corpus
+    if corpus is None:
+        return None, []
+    # The pages are planned before validation, which checks the links in the content against them; with a plan
+    # file unreadable there is no whole site to check them against.
+    pages = plan_routes(corpus, problems) if "plans" not in corpus.incomplete else []
+    validate(corpus, problems, pages)
+    return (None, []) if problems else (corpus, pages)
 
 
 def check(project: Project, strict: bool = False) -> Problems:
@@ -72,14 +81,12 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
     started = time.perf_counter()
-    corpus = load(project, problems)
+    corpus, pages = _load(project, problems)
     report.timings["load+validate"] = time.perf_counter() - started
     _raise_if_failed(problems, strict)
     assert corpus is not None
 
     started = time.perf_counter()
-    pages = plan_routes(corpus, problems)
-    _raise_if_failed(problems, strict)
     env = make_environment(project.templates)
     versions = asset_versions(project.static)
     try:

@@ -99,6 +99,13 @@ class Scalar:
     quoted: bool = False
     spots: tuple[Spot, ...] = ()
     """The invisible characters and the key-colon slips (：, U+3000, U+00A0) in the scalar's source, in order."""
+    block: bool = False
+    """Written as a block (| or >): its text starts on the line after the indicator."""
+
+    @property
+    def text_line(self) -> int:
+        """Return the line on which the scalar's text starts."""
+        return self.line + 1 if self.block else self.line
 
 
 @dataclass(frozen=True)
@@ -519,7 +526,7 @@ class _TreeBuilder:
             except (yaml.constructor.ConstructorError, ValueError):
                 # e.g. 2024-13-01 looks like a date but is not one: keep it as text for the field checks.
                 kind, value = "text", event.value
-        return Scalar(value, event.value, kind, line, col, quoted, self._spots(event))
+        return Scalar(value, event.value, kind, line, col, quoted, self._spots(event), event.style in ("|", ">"))
 
     def _spots(self, event: yaml.ScalarEvent) -> tuple[Spot, ...]:
         """Return the invisible characters and key-colon slips in the scalar's source, where they stand."""

@@ -8,9 +8,9 @@ from .agencies import is_responsible
 from .errors import WARNING, Problems
 from .fields import did_you_mean
 from .markdown import LinkTargets, check_markdown
-from .models import Corpus
-from .routes import page_anchors, plan_routes
-from .sources import Mapping, Scalar, SourceDoc, bi, read_source, read_text
+from .models import Corpus, Plan, Site
+from .routes import PageSpec, page_anchors
+from .sources import bi
 
 _PLAN_MARKDOWN = ("preface", "implementation", "tracking", "attachment")
 """Plan chapters rendered as Markdown (the vision is a sentence, shown as plain text)."""
@@ -20,24 +20,23 @@ _BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.ASCII)
 
 
-def validate(corpus: Corpus, problems: Problems) -> None:
-    """Add every cross-reference problem of the corpus to ``problems``."""
-    site_doc = _reread(_content_dir(problems) / "site.yaml")
-    _check_site_urls(corpus, site_doc, problems)
-    # Links are checked only against a whole site: with a plan file unreadable, every link into it would be "broken".
-    targets = link_targets(corpus, problems) if corpus.plans and "plans" not in corpus.incomplete else None
+def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec]) -> None:
+    """Add every cross-reference problem of the corpus to ``problems``; links are checked against ``pages``, unless
+    there are none to check them against."""
+    _check_site_urls(corpus, problems)
+    targets = link_targets(corpus, pages) if corpus.plans and pages else None
     _check_outcomes(corpus, problems, targets)
     for plan in corpus.plans.values():
-        _check_yaml_markdown(_reread(plan.path), _PLAN_MARKDOWN, problems, targets)
-    _check_yaml_markdown(site_doc, _SITE_MARKDOWN, problems, targets)
+        _check_text_markdown(plan, plan.path, _PLAN_MARKDOWN, problems, targets)
+    _check_text_markdown(corpus.site, corpus.site.path, _SITE_MARKDOWN, problems, targets)
 
 
-def link_targets(corpus: Corpus, problems: Problems) -> LinkTargets:
-    """Return the pages a link in the content may point to; planning them reports unsafe or colliding paths."""
+def link_targets(corpus: Corpus, pages: list[PageSpec]) -> LinkTargets:
+    """Return the pages a link in the content may point to, with their anchors."""
     base = corpus.site.base_path
-    pages = {base + page.path: page_anchors(page) for page in plan_routes(corpus, problems)}
-    pages[base] = frozenset()  # the root page, which sends readers to the Chinese home page
-    return LinkTargets(base, pages)
+    targets = {base + page.path: page_anchors(page) for page in pages}
+    targets[base] = frozenset()  # the root page, which sends readers to the Chinese home page
+    return LinkTargets(base, targets)
 
 
 def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | None) -> None:
@@ -84,42 +83,22 @@ def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | N
             check_markdown(outcome.body.en, outcome.en_path, lines["body_en"], problems, targets)
 
 
-def _content_dir(problems: Problems) -> Path:
-    return (problems.root or Path()) / "content"
-
-
-def _reread(path: Path) -> SourceDoc | None:
-    """Return a YAML file read again for the lines of its fields, which the corpus does not keep.
-
-    Its problems were reported when it was first read, so they are dropped here.
-    """
-    return read_source(path, Problems()) if path.is_file() else None
-
-
-def _check_yaml_markdown(doc: SourceDoc | None, keys: tuple[str, ...], problems: Problems,
+def _check_text_markdown(owner: Plan | Site, path: Path, keys: tuple[str, ...], problems: Problems,
                          targets: LinkTargets | None) -> None:
-    """Check the Markdown of each ``zh:``/``en:`` text under ``keys``, at the lines where it stands."""
-    if doc is None or not isinstance(doc.data, Mapping):
-        return
-    source_lines = (read_text(doc.path, Problems()) or "").split("\n")
+    """Check the Markdown of each text under ``keys``, in both languages, at the line where it starts."""
     for key in keys:
-        field = doc.data.items.get(key)
-        for node in field.items.values() if isinstance(field, Mapping) else ():
-            if isinstance(node, Scalar) and node.kind == "text":
-                check_markdown(str(node.value), doc.path, _text_start(node, source_lines), problems, targets)
+        text = getattr(owner, key)
+        if text is None:
+            continue
+        for lang, value in (("zh", text.zh), ("en", text.en)):
+            if value:
+                check_markdown(value, path, owner.text_lines.get(f"{key}.{lang}", 0), problems, targets)
 
 
-def _text_start(node: Scalar, source_lines: list[str]) -> int:
-    """Return the line a YAML text starts on: a block text (| or >) starts on the line after its indicator."""
-    indicator = source_lines[node.line - 1][node.col - 1:node.col] if node.line <= len(source_lines) else ""
-    return node.line + 1 if indicator in ("|", ">") else node.line
-
-
-def _check_site_urls(corpus: Corpus, doc: SourceDoc | None, problems: Problems) -> None:
+def _check_site_urls(corpus: Corpus, problems: Problems) -> None:
     """Report site.yaml values that become part of every link, or a link of their own, unless they are plain."""
     site = corpus.site
-    lines = doc.data.key_lines if doc is not None and isinstance(doc.data, Mapping) else {}
-    path = doc.path if doc is not None else _content_dir(problems) / "site.yaml"
+    lines, path = site.key_lines, site.path
     if not _BASE_PATH.fullmatch(site.base_path):
         problems.add(path, lines.get("base_path", 0), bi(f"base_path \"{site.base_path}\" is not a plain folder path",
                                                          f"base_path「{site.base_path}」不是單純的資料夾路徑"),
