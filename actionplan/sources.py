@@ -350,8 +350,8 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
         # A control character YAML refuses; libyaml gives its offset in bytes, so find it in the text instead.
         found = yaml.reader.Reader.NON_PRINTABLE.search(text)
         offset = found.start() if found else 0
-        line = text.count("\n", 0, offset) + first_line
-        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        line, col = _line_and_col(text[:offset])
+        line += first_line - 1
         char = f"U+{ord(text[offset]):04X}" if found else str(err.character)
         problems.add(path, line, bi(f"an invisible control character ({char})", f"出現看不見的控制字元（{char}）"),
                      bi("delete it; it usually comes from copying out of another program", "請刪除；多半是從其他程式複製時帶入"),
