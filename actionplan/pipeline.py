@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from .corpus import build_corpus
+from .facets import page_facets
 from .errors import BuildFailed, Problems
 from .i18n import MissingString
 from .models import Corpus
@@ -111,7 +112,8 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         report.timings["write"] = time.perf_counter() - started
         if search:
             started = time.perf_counter()
-            report.search_summary = index_search(staging)
+            facets = {"/" + page.path: page_facets(page, corpus) for page in pages}
+            report.search_summary = index_search(staging, facets)
             report.timings["search index"] = time.perf_counter() - started
         swap_in(staging, out_dir)
     except SearchIndexFailed as err:

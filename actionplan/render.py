@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from . import markdown
 from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
+from .facets import page_facets
 from .models import Corpus, Measure, Outcome, Text
 from .routes import PageSpec, page_path
 
@@ -226,6 +227,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
         html = template.render(
             page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
             other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
+            facets=page_facets(page, corpus),
             **page.context,
         )
         rendered.append(RenderedPage(page.output, html.encode("utf-8")))

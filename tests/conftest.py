@@ -1,9 +1,13 @@
 """Shared fixtures: a project folder built from fixture files, and the smallest bilingual corpus."""
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -67,6 +71,38 @@ def published_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+# Chromium's own background traffic is refused on this network; these flags keep it from trying.
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def server(published_site) -> Iterator[str]:
+    """Return the base URL of the published site, served with netlify.toml's production headers (its CSP)."""
+    from actionplan.serve import PreviewHandler, production_headers
+
+    handler = type("Handler", (PreviewHandler,), {"extra_headers": production_headers(ROOT / "netlify.toml")})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(published_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Return Debian's chromium, driven by Playwright (which downloads no browser of its own)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("chromium is missing: run `sh tests/setup` (it installs Debian's chromium)", pytrace=False)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
 TOOLS = Path(__file__).resolve().parent / "tools" / "node_modules"
 
 
@@ -79,7 +115,7 @@ def installed_tool(path: str) -> Path:
 
 
 # What the quality gates measured in this run, printed at the end so CI's log carries the README's figures.
-FIGURES: dict[str, int] = {}
+FIGURES: dict[str, int | str] = {}
 
 
 def count(name: str, amount: int = 1) -> None:
@@ -97,4 +133,4 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if FIGURES:
         terminalreporter.section("quality gates")
         for name, value in FIGURES.items():
-            terminalreporter.write_line(f"{name}: {value:,}")
+            terminalreporter.write_line(f"{name}: {value:,}" if isinstance(value, int) else f"{name}: {value}")

@@ -379,7 +379,7 @@ def test_case_37_editor_headings_get_no_id_that_could_clobber_the_page(mini_buil
 def test_case_37_editor_headings_rank_below_the_entry_heading(mini_build):
     _, site = mini_build
     measure = (site / "zh/plans/2024-2026/measures/2.1.1/index.html").read_text(encoding="utf-8")
-    assert '<h4 class="entry-head">' in measure and "<h5>查扣成果 {#search}</h5>" in measure
+    assert '<h4 class="entry-head" id="entry-' in measure and "<h5>查扣成果 {#search}</h5>" in measure
 
 
 # 38. Bilingual mismatch and template typos
