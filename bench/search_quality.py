@@ -59,6 +59,18 @@ SITE_ENGINE = """async ([query]) => {
 }"""
 """The query as the search page runs it: every result's page URL, best first."""
 
+SITE_SHOWS = """async ([query]) => {
+  const found = await window.siteSearch.search(query);
+  await Promise.all(found.results.slice(0, 10).map(result => result.data()));
+}"""
+"""What the search page fetches for a query: the results, and the excerpts of the first ten."""
+
+BASELINE_SHOWS = """async ([query]) => {
+  const pagefind = await import('/pagefind/pagefind.js');
+  const found = await pagefind.search(query);
+  await Promise.all(found.results.slice(0, 10).map(result => result.data()));
+}"""
+
 BASELINE_ENGINE = """async ([query]) => {
   const pagefind = await import('/pagefind/pagefind.js');
   const found = await pagefind.search(query);
@@ -181,23 +193,27 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 class ServedSite:
     """The site on a local port, and a headless chromium to ask it with."""
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, browser=None) -> None:
         self.site = site
+        self.browser = browser  # a running Playwright browser to use (the tests'), else one is started
+        self.playwright = None
 
     def __enter__(self) -> "ServedSite":
-        from playwright.sync_api import sync_playwright
-
         handler = functools.partial(_QuietHandler, directory=str(self.site))
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         return self
 
     def __exit__(self, *exc) -> None:
-        self.browser.close()
-        self.playwright.stop()
+        if self.playwright is not None:
+            self.browser.close()
+            self.playwright.stop()
         self.server.shutdown()
         self.server.server_close()
 
@@ -209,9 +225,10 @@ class ServedSite:
         page.close()
         return answers
 
-    def fetched_bytes(self, lang: str, first: str, second: str) -> list[dict[str, int]]:
-        """Return the bytes the search page fetches for a first query typed into it and then for a second one,
-        by kind of file: the search code, Pagefind's index, its filters, and the fragments of the results shown."""
+    def fetched_bytes(self, lang: str, first: str, second: str, show: str) -> list[dict[str, int]]:
+        """Return the bytes the search page fetches to show the first page of results (ten, with their excerpts)
+        of a first query and then of a second one, by kind of file: the search code, Pagefind's index, and the
+        fragments the excerpts come from."""
         page = self.browser.new_page()
         sizes: list[tuple[str, int]] = []
         page.on("requestfinished", lambda request: sizes.append((request.url, request.sizes()["responseBodySize"])))
@@ -220,18 +237,19 @@ class ServedSite:
         sizes.clear()  # the page itself, its stylesheet and search.js: the same for every page view
         measured = []
         for query in (first, second):
-            page.fill("#search-q", query)
-            page.click(".search-box button")
-            page.wait_for_function("document.getElementById('search-status').textContent.indexOf('…') < 0 && "
-                                   "document.getElementById('search-status').textContent !== ''")
-            page.wait_for_load_state("networkidle")
+            page.evaluate(show, [query])
+            # A request's "finished" event can arrive after the script that made it has gone on: wait for quiet.
+            counted = -1
+            while counted != len(sizes):
+                counted = len(sizes)
+                page.wait_for_timeout(500)
             measured.append(self._by_kind(sizes))
             sizes.clear()
         page.close()
         return measured
 
     def _by_kind(self, sizes: list[tuple[str, int]]) -> dict[str, int]:
-        kinds = {"code": 0, "code (gzip)": 0, "index": 0, "filters": 0, "fragments": 0, "requests": len(sizes)}
+        kinds = {"code": 0, "code (gzip)": 0, "index": 0, "facets": 0, "fragments": 0, "requests": len(sizes)}
         for url, size in sizes:
             path = url.split(self.base, 1)[-1].split("?")[0]
             if path.endswith((".js", ".pagefind")):
@@ -241,20 +259,20 @@ class ServedSite:
                 kinds["code (gzip)"] += len(gzip.compress((self.site / path.lstrip("/")).read_bytes(), 6))
             elif "/fragment/" in path:
                 kinds["fragments"] += size
-            elif "/filter/" in path:
-                kinds["filters"] += size
+            elif "/facets-" in path:
+                kinds["facets"] += size
             else:
                 kinds["index"] += size
-        kinds["total"] = kinds["code"] + kinds["index"] + kinds["filters"] + kinds["fragments"]
-        kinds["total (code gzip)"] = kinds["code (gzip)"] + kinds["index"] + kinds["filters"] + kinds["fragments"]
+        kinds["total"] = kinds["code"] + kinds["index"] + kinds["facets"] + kinds["fragments"]
+        kinds["total (code gzip)"] = kinds["code (gzip)"] + kinds["index"] + kinds["facets"] + kinds["fragments"]
         return kinds
 
 
-def measure(site: Path, engine: str = SITE_ENGINE) -> list[TermScore]:
+def measure(site: Path, engine: str = SITE_ENGINE, browser=None) -> list[TermScore]:
     """Return the score of every golden term on the built site, asked through ``engine``."""
     pages = pages_by_language(site)
     terms = {"zh": CHINESE_TERMS, "en": ENGLISH_TERMS}
-    with ServedSite(site) as served:
+    with ServedSite(site, browser) as served:
         returned = {lang: served.ask(lang, words, engine) for lang, words in terms.items()}
     return [score(term, lang, urls, pages[lang]) for lang in terms for term, urls in zip(terms[lang], returned[lang])]
 
@@ -281,16 +299,18 @@ def table(scores: list[TermScore]) -> str:
     return "\n".join(lines)
 
 
-def bytes_table(site: Path, label: str) -> str:
+def bytes_table(site: Path, label: str, show: str = SITE_SHOWS) -> str:
     """Return the bytes fetched by a first and a second query in each language, as a table."""
-    lines = [f"bytes fetched on {label} ({index_size(site) / 1024:.0f} KiB of index on disk)",
-             f"{'query':<28} {'requests':>8} {'code':>9} {'code gz':>9} {'index':>9} {'filters':>8} {'fragments':>9} "
+    facets = sum(f.stat().st_size for f in (site / "pagefind").glob("facets-*.json"))
+    lines = [f"bytes fetched on {label} ({index_size(site) / 1024:.0f} KiB of index on disk; the filters' "
+             f"facets-<lang>.json, {facets / 1024 / 2:.0f} KiB a language, come on the first filter or sort)",
+             f"{'query':<28} {'requests':>8} {'code':>9} {'code gz':>9} {'index':>9} {'facets':>8} {'fragments':>9} "
              f"{'total':>9} {'total gz':>9}"]
     with ServedSite(site) as served:
         for lang, (first, second) in BYTES_QUERIES.items():
-            for name, kinds in zip((f"1st {first}", f"2nd {second}"), served.fetched_bytes(lang, first, second)):
+            for name, kinds in zip((f"1st {first}", f"2nd {second}"), served.fetched_bytes(lang, first, second, show)):
                 lines.append(f"{lang + ' ' + name:<28} {kinds['requests']:>8} " + " ".join(
-                    f"{kinds[k] / 1024:>8.1f}K" for k in ("code", "code (gzip)", "index", "filters", "fragments",
+                    f"{kinds[k] / 1024:>8.1f}K" for k in ("code", "code (gzip)", "index", "facets", "fragments",
                                                            "total", "total (code gzip)")))
     return "\n".join(lines)
 
@@ -318,31 +338,32 @@ def main() -> int:
     parser.add_argument("--baseline", action="store_true",
                         help="ask Pagefind as it indexes and searches by itself (the numbers before this engine)")
     parser.add_argument("--synthetic", type=int, metavar="YEARS",
-                        help="only report bytes, on a synthetic archive of this many years (bench/synthetic.py)")
+                        help="report bytes only, on a synthetic archive of this many years (bench/synthetic.py)")
     args = parser.parse_args()
 
+    show = BASELINE_SHOWS if args.baseline else SITE_SHOWS
     with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
         if args.synthetic:
             sys.path.insert(0, str(Path(__file__).parent))
             from synthetic import generate
 
             counts = generate(Path(tmp) / "archive", args.synthetic)
-            site = build_site(Path(tmp) / "archive", Path(tmp) / "site")
-            print(bytes_table(site, f"a {args.synthetic}-year synthetic archive ({counts})"))
-            return 0
-        site = Path(tmp) / "site"
-        if args.site:
+            build_site(Path(tmp) / "archive", site)
+            label = f"a {args.synthetic}-year synthetic archive ({counts['entries']:,} entries, {counts['files']:,} files)"
+        elif args.site:
             shutil.copytree(args.site, site)
+            label = str(args.site)
         else:
             build_site(ROOT, site)
-        engine = SITE_ENGINE
+            label = "the shipped content"
         if args.baseline:
             reindex_as_pagefind_would(site)
-            engine = BASELINE_ENGINE
-        print(table(measure(site, engine)))
-        if not args.baseline:
+            label += ", indexed by Pagefind itself"
+        if not args.synthetic:
+            print(table(measure(site, BASELINE_ENGINE if args.baseline else SITE_ENGINE)))
             print()
-            print(bytes_table(site, "the shipped content"))
+        print(bytes_table(site, label, show))
     return 0
 
 

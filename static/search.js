@@ -221,6 +221,18 @@
   }
 
   // An entry's anchor names its quarter, measure and agency: entry-2018-q3-1-1-1-tipo.
+  var ENTRY = /#entry-(\d{4})-q(\d)-(\d+)-(\d+)-(\d+)-/;
+
+  // A matched entry's heading names only what its page doesn't already say (the agency on a measure's page);
+  // the result adds the quarter, or on a quarter's page the measure.
+  function subTitle(sub, type, strings) {
+    var title = plain(sub.title), entry = ENTRY.exec(sub.url);
+    if (!entry) return title;
+    if (type === "quarter") return entry.slice(3, 6).join(".") + " · " + title;
+    var year = Number(entry[1]);
+    return fill(strings.quarter, { year: year, roc: year - 1911, number: entry[2] }) + " · " + title;
+  }
+
   function anchorMatches(url, filters) {
     var hash = url.split("#")[1] || "";
     if (hash.indexOf("entry-") !== 0) return false;
@@ -292,6 +304,7 @@
     });
     form.elements.sort.value = params.get("sort") === "newest" || params.get("sort") === "oldest" ? params.get("sort") : "";
     this.filters = filters;
+    if (Object.keys(filters).length || form.elements.sort.value) document.getElementById("search-filters").open = true;
     var query = form.elements.q.value.trim();
     if (!query && !Object.keys(filters).length) {
       this.clear("");
@@ -366,7 +379,7 @@
       var list = element("ul", "sub-results");
       subs.slice(0, SUBS_SHOWN).forEach(function (sub) {
         var entry = element("li");
-        var subLink = element("a", null, plain(sub.title));
+        var subLink = element("a", null, subTitle(sub, meta.type, strings));
         subLink.href = sub.url;
         var subExcerpt = element("p", "result-excerpt");
         appendExcerpt(subExcerpt, sub.excerpt);
