@@ -302,8 +302,9 @@ def table(scores: list[TermScore]) -> str:
 def bytes_table(site: Path, label: str, show: str = SITE_SHOWS) -> str:
     """Return the bytes fetched by a first and a second query in each language, as a table."""
     facets = sum(f.stat().st_size for f in (site / "pagefind").glob("facets-*.json"))
-    lines = [f"bytes fetched on {label} ({index_size(site) / 1024:.0f} KiB of index on disk; the filters' "
-             f"facets-<lang>.json, {facets / 1024 / 2:.0f} KiB a language, come on the first filter or sort)",
+    facets_note = (f"; the filters' facets-<lang>.json, {facets / 1024 / 2:.0f} KiB a language, come with the first "
+                   "filter or sort" if facets else "")
+    lines = [f"bytes fetched on {label} ({index_size(site) / 1024:.0f} KiB of index on disk{facets_note})",
              f"{'query':<28} {'requests':>8} {'code':>9} {'code gz':>9} {'index':>9} {'facets':>8} {'fragments':>9} "
              f"{'total':>9} {'total gz':>9}"]
     with ServedSite(site) as served:
