@@ -322,7 +322,7 @@
 
   Page.prototype.search = function (query, filters, sort) {
     var self = this, run = ++this.run, strings = this.strings;
-    this.clear(fill(strings.searching, { term: query }));
+    this.clear(query ? fill(strings.searching, { term: query }) : "…");
     this.engine.search(query, filters, sort).then(function (found) {
       if (run !== self.run) return; // a newer search has started
       var count = found.results.length, term = found.terms.join(" ");
