@@ -7,6 +7,8 @@ found (智慧財產局 found 1 page of the 132 that have it), and a dictionary w
 each side of every Han character: each character is a word at its own position. The search page asks for a
 Chinese term as an exact phrase of its characters (``static/search.js``), which Pagefind answers from those
 positions: every page with the term, and no page without it. The pages served are the originals.
+
+The search page's filters and quarter sort come from ``facets-<lang>.json``, written beside the index.
 """
 from __future__ import annotations
 
