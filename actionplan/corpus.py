@@ -140,7 +140,7 @@ def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> di
         entry = read.as_mapping(item, "an agency", getattr(item, "line", 1))
         if entry is None:
             continue
-        read.check_keys(entry, AGENCY_FIELDS, "an agency")
+        read.check_keys(entry, AGENCY_FIELDS, "an agency", "機關")
         agency_id = read.identifier(entry, "id", SLUG_PATTERN, "tipo")
         zh, en = read.text(entry, "zh"), read.text(entry, "en")
         formers = []
@@ -148,7 +148,7 @@ def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> di
             former = read.as_mapping(former_node, "a former name", getattr(former_node, "line", 1))
             if former is None:
                 continue
-            read.check_keys(former, FORMER_FIELDS, "a former name")
+            read.check_keys(former, FORMER_FIELDS, "a former name", "舊名稱")
             # The official English of an old name is often not on record: leave it out rather than invent one.
             fzh, fen = read.text(former, "zh"), read.text(former, "en", required=False)
             if fzh:
@@ -194,7 +194,7 @@ def _build_plan(doc: SourceDoc, index: AgencyIndex, problems: Problems) -> Plan 
     period_node = data.items.get("period")
     period = read.as_mapping(period_node, "\"period\"", data.key_lines.get("period", 1)) if period_node is not None else None
     if period is not None:
-        read.check_keys(period, PERIOD_FIELDS, "\"period\"")
+        read.check_keys(period, PERIOD_FIELDS, "\"period\"", "「period」")
         start, end = read.date(period, "start", False), read.date(period, "end", False)
         period_note = read.bilingual(period, "note", required=False)
         if start and end and end < start:
@@ -246,7 +246,7 @@ def _build_goal(read: FieldReader, node, expected: int, plan_id: str, index: Age
     entry = read.as_mapping(node, "a goal", getattr(node, "line", 1))
     if entry is None:
         return None
-    read.check_keys(entry, GOAL_FIELDS, "a goal")
+    read.check_keys(entry, GOAL_FIELDS, "a goal", "目標")
     number = _check_number(read, entry, expected, "goal 目標")
     title = read.bilingual(entry, "title")
     strategies = []
@@ -254,7 +254,7 @@ def _build_goal(read: FieldReader, node, expected: int, plan_id: str, index: Age
         s_entry = read.as_mapping(s_node, "a strategy", getattr(s_node, "line", 1))
         if s_entry is None or number is None:
             continue
-        read.check_keys(s_entry, STRATEGY_FIELDS, "a strategy")
+        read.check_keys(s_entry, STRATEGY_FIELDS, "a strategy", "實施要領")
         s_num = _check_number(read, s_entry, s_number, "strategy 實施要領")
         s_title = read.bilingual(s_entry, "title")
         measures = []
@@ -274,7 +274,7 @@ def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: i
     entry = read.as_mapping(node, "a measure", getattr(node, "line", 1))
     if entry is None:
         return None
-    read.check_keys(entry, MEASURE_FIELDS, "a measure")
+    read.check_keys(entry, MEASURE_FIELDS, "a measure", "執行措施")
     number = _check_number(read, entry, expected, "measure 執行措施")
     text, schedule = read.bilingual(entry, "text"), read.bilingual(entry, "schedule")
     lead = _agency_ref(read, entry, "lead", index, required=True)
@@ -393,7 +393,7 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
     if data is None:
         return None
     english = doc.lang == "en"
-    read.check_keys(data, OUTCOME_EN_FIELDS if english else OUTCOME_FIELDS, "an outcome entry")
+    read.check_keys(data, OUTCOME_EN_FIELDS if english else OUTCOME_FIELDS, "an outcome entry", "執行成效檔")
     fields: dict = {
         "plan": read.identifier(data, "plan", PLAN_ID_PATTERN, "2024-2026"),
         "measure": read.identifier(data, "measure", MEASURE_ID_PATTERN, "3.1.5"),

@@ -114,13 +114,14 @@ class FieldReader:
                             f"{what_zh}必須是「欄位: 值」的對照表"), hint, "E-YAML-NOTMAP", col)
         return None
 
-    def check_keys(self, mapping: Mapping, allowed: tuple[str, ...], what: str) -> None:
-        """Report every key that ``what`` does not have, with the closest known one."""
+    def check_keys(self, mapping: Mapping, allowed: tuple[str, ...], what: str, what_zh: str | None = None) -> None:
+        """Report every key that ``what`` (``what_zh`` in Chinese) does not have, with the closest known one."""
+        what_zh = what_zh or what
         for key, line in mapping.key_lines.items():
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or bi(
                     "known fields: " + ", ".join(allowed), "可用欄位：" + "、".join(allowed))
-                self.error(line, bi(f"unknown field \"{key}\" in {what}", f"{what}沒有「{key}」這個欄位"), hint,
+                self.error(line, bi(f"unknown field \"{key}\" in {what}", f"{what_zh}沒有「{key}」這個欄位"), hint,
                            "E-FIELD-UNKNOWN")
 
     def _present(self, mapping: Mapping, key: str, required: bool) -> Node | None:
