@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
 from __future__ import annotations
 
 import sys
@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from actionplan import scaffold
-from actionplan.errors import BuildFailed
-from actionplan.pipeline import Project, build, check
+from actionplan.errors import BuildFailed, Problems
+from actionplan.pipeline import Project, build, check, load
 
 ROOT = Path(__file__).resolve().parent
 
@@ -59,7 +59,8 @@ def check_command(root: str | None, strict: bool) -> None:
 @click.option("--no-search", is_flag=True, help="Skip the search index on rebuilds.")
 @root_option
 def serve_command(port: int, no_search: bool, root: str | None) -> None:
-    """Build, serve the site on localhost, and rebuild when content, templates or static files change."""
+    """Build, serve the site on localhost, and rebuild when content, templates or static files change; the open
+    page reloads itself, and a failed build's problems are shown over it."""
     from actionplan.serve import serve
 
     serve(_project(root), port=port, search=not no_search)
@@ -107,6 +108,33 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
         click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
     click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date. "
                f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
+
+
+@cli.command("status")
+@click.option("--quarter", required=True, help="Quarter to track, e.g. 2018-Q3 (民國107年7月至9月).")
+@click.option("--format", "output_format", type=click.Choice(["text", "csv", "json", "md"]), default="text",
+              show_default=True, help="text to read, csv for a spreadsheet, json for scripts, md for an issue or PR.")
+@root_option
+def status_command(quarter: str, output_format: str, root: str | None) -> None:
+    """Show the tracking report (列管): which responsible agency has reported each measure in a quarter."""
+    from actionplan.tracking import tracking_report
+    from actionplan.tracking_formats import FORMATS, nothing_to_track
+
+    the_quarter = parse_quarter(quarter)
+    project = _project(root)
+    problems = Problems(project.root)
+    corpus = load(project, problems)
+    if corpus is None:
+        raise BuildFailed(problems)
+    _print_warnings(problems)
+    report = tracking_report(corpus, the_quarter)
+    readable = output_format in ("text", "md")
+    if report.is_empty:
+        # Scripts reading csv or json still get a well-formed, empty report on stdout.
+        click.echo(nothing_to_track(the_quarter), err=not readable)
+        if readable:
+            return
+    click.echo(FORMATS[output_format](report, project.root), nl=False)
 
 
 def parse_quarter(text: str):
