@@ -1,17 +1,48 @@
-"""Local preview: build, serve on localhost with the production headers, rebuild when sources change."""
+"""Local preview: build, serve on localhost with the production headers, rebuild when sources change, and tell the
+open pages, which reload after a good build and show the problems of a failed one over the last good site.
+
+Only the preview has the ``/__preview/`` paths and the reload script; they are added to HTML as it is served, never
+to the files in ``site/``, so the published site has neither.
+"""
 from __future__ import annotations
 
 import functools
+import itertools
+import json
+import queue
+import secrets
+import sys
 import threading
 import tomllib
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from watchfiles import watch
 
 from .errors import BuildFailed
 from .pipeline import Project, build
+from .sources import bi
+
+PREVIEW_PREFIX = "/__preview/"
+PREVIEW_FILES = {
+    "reload.js": ("preview_reload.js", "text/javascript; charset=utf-8"),
+    "reload.css": ("preview_reload.css", "text/css; charset=utf-8"),
+}
+"""What ``/__preview/<name>`` serves: a file of this package and its content type."""
+EVENTS = "events"
+"""``/__preview/events``: the stream of build states (Server-Sent Events)."""
+KEEP_ALIVE_SECONDS = 15.0
+"""How often an idle event stream gets a comment line, so proxies and tunnels keep it open."""
+WATCHER_READY_SECONDS = 0.3
+"""How long the watcher waits for a change before it reports that it is watching (and again after each wait)."""
+LAST_GOOD = "The preview still shows the last good build. 預覽仍顯示上一次成功的版本。"
 
 
 def production_headers(netlify_toml: Path) -> dict[str, str]:
@@ -44,8 +75,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if code != 404 or not page.exists():
             super().send_error(code, message, explain)
             return
-        body = page.read_bytes()
-        self.send_response(404)
+        self.send_html(404, self.html_body(page))
+
+    def html_body(self, page: Path) -> bytes:
+        """Return the HTML a page file is served as."""
+        return page.read_bytes()
+
+    def send_html(self, code: int, body: bytes) -> None:
+        """Send a complete HTML response."""
+        self.send_response(code)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -55,28 +93,273 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def _rebuild(project: Project, out_dir: Path, search: bool) -> None:
+@dataclass(frozen=True)
+class BuildState:
+    """What the open pages need to know about the latest build."""
+
+    site: str
+    """Id of the last good build, the site being served; a page built by another one reloads."""
+    problems: tuple[str, ...] = ()
+    """The lines ``check`` prints for the latest build when it failed; empty when it succeeded."""
+    summary: str = ""
+    """The count line under them (``Build failed: 1 error in 1 file. 建置失敗：…``)."""
+
+    def as_event(self) -> bytes:
+        """Return this state as one Server-Sent Event."""
+        data = {"site": self.site, "problems": list(self.problems), "summary": self.summary}
+        return f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def failed_state(site: str, failure: BuildFailed) -> BuildState:
+    """Return the state of a failed build: the site still served, and the report ``check`` prints, line by line."""
+    # A report always ends with its count line when the build failed.
+    *problems, summary = failure.format_message().splitlines()
+    return BuildState(site, tuple(problems), summary)
+
+
+class BuildEvents:
+    """Hands every build state to each connected page; a page that connects gets the latest state first."""
+
+    def __init__(self, state: BuildState) -> None:
+        self._lock = threading.Lock()
+        self._pages: set[queue.SimpleQueue[BuildState | None]] = set()
+        self._closed = False
+        self.state = state
+
+    def publish(self, state: BuildState) -> None:
+        """Make ``state`` the latest and send it to every connected page."""
+        with self._lock:
+            self.state = state
+            for page in self._pages:
+                page.put(state)
+
+    def subscribe(self) -> queue.SimpleQueue[BuildState | None]:
+        """Return a queue that receives the latest state now, every later one, and None once the preview stops."""
+        page: queue.SimpleQueue[BuildState | None] = queue.SimpleQueue()
+        with self._lock:
+            page.put(None if self._closed else self.state)
+            self._pages.add(page)
+        return page
+
+    def unsubscribe(self, page: queue.SimpleQueue[BuildState | None]) -> None:
+        """Stop sending states to a page that went away."""
+        with self._lock:
+            self._pages.discard(page)
+
+    def close(self) -> None:
+        """End every page's stream."""
+        with self._lock:
+            self._closed = True
+            for page in self._pages:
+                page.put(None)
+
+
+def with_reload_script(html: bytes, site: str) -> bytes:
+    """Return the page with the preview's reload script added at the end of its head."""
+    head_end = html.lower().find(b"</head>")
+    if head_end < 0:
+        return html
+    tag = f'<script src="{PREVIEW_PREFIX}reload.js" data-build="{site}" defer></script>'.encode()
+    return html[:head_end] + tag + html[head_end:]
+
+
+class LivePreviewHandler(PreviewHandler):
+    """PreviewHandler plus the ``/__preview/`` paths, adding the reload script to every HTML page it serves."""
+
+    events: BuildEvents
+
+    def do_GET(self) -> None:
+        if self.path.startswith(PREVIEW_PREFIX):
+            self.send_preview(urlsplit(self.path).path.removeprefix(PREVIEW_PREFIX))
+        else:
+            super().do_GET()
+
+    def send_head(self) -> BytesIO | None:
+        page = self.requested_page()
+        if page is None:
+            return super().send_head()
+        try:
+            body = self.html_body(page)
+        except OSError:  # renamed away by a build swapping in the new site
+            self.send_error(404)
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        # The page changes with each build, faster than Last-Modified's whole seconds can tell.
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return BytesIO(body)
+
+    def requested_page(self) -> Path | None:
+        """Return the HTML file the request asks for; None for other files and for folders named without a slash."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return None  # the stdlib redirects to the address with the slash
+            path = path / "index.html"
+        return path if path.suffix == ".html" and path.is_file() else None
+
+    def html_body(self, page: Path) -> bytes:
+        # The build id is read before the file: a page read during a swap then reloads once too often, never too few.
+        site = self.events.state.site
+        return with_reload_script(page.read_bytes(), site)
+
+    def send_preview(self, name: str) -> None:
+        """Send the event stream or one of the preview's files."""
+        if name == EVENTS:
+            self.stream_events()
+            return
+        if name not in PREVIEW_FILES:
+            self.send_error(404)
+            return
+        file_name, content_type = PREVIEW_FILES[name]
+        body = resources.files(__package__).joinpath(file_name).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def stream_events(self) -> None:
+        """Send build states as Server-Sent Events until the page goes away or the preview stops."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        states = self.events.subscribe()
+        try:
+            while (message := next_message(states)) is not None:
+                self.wfile.write(message)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+        finally:
+            self.events.unsubscribe(states)
+
+
+def next_message(states: queue.SimpleQueue[BuildState | None]) -> bytes | None:
+    """Return the next event for a page, a keep-alive comment when there was none for a while, or None at the end."""
     try:
-        report = build(project, out_dir, search=search)
+        state = states.get(timeout=KEEP_ALIVE_SECONDS)
+    except queue.Empty:
+        return b": keep-alive\n\n"
+    return None if state is None else state.as_event()
+
+
+class PreviewServer:
+    """The preview: builds, then serves and watches in threads until ``stop()``; port 0 takes any free port."""
+
+    def __init__(self, project: Project, port: int = 8000, *, search: bool = True) -> None:
+        self.project = project
+        self.search = search
+        self.out_dir = project.root / "site"
+        # Build ids differ between runs, so a page still open from an earlier run reloads when it reconnects.
+        self._run = secrets.token_hex(4)
+        self._builds = itertools.count(1)
+        self.events = BuildEvents(BuildState(site=f"{self._run}.0"))
+        handler = type("Handler", (LivePreviewHandler,), {
+            "extra_headers": production_headers(project.root / "netlify.toml"), "events": self.events})
+        # Bound here, before the first build, so a port in use fails at once.
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(self.out_dir)))
+        self._building = threading.Lock()
+        self._stopping = threading.Event()
+        self._watching = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self._server: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """Return the port the preview listens on."""
+        return self.httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """Return the address of the served site."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> PreviewServer:
+        """Build the site, then serve it and rebuild on changes in the background; return self."""
+        # Watching starts first, so a file saved during the first build is built too.
+        self._watcher = _spawn(self._watch)
+        self.rebuild()
+        self._watching.wait(timeout=5)
+        self._server = _spawn(self.httpd.serve_forever)
+        return self
+
+    def stop(self) -> None:
+        """Stop watching and serving; a build under way finishes first, so site/ is never left half swapped."""
+        self._stopping.set()
+        self.events.close()
+        # shutdown() waits for serve_forever() to return, so it must not be asked of a server never started.
+        if self._server is not None:
+            self.httpd.shutdown()
+            self._server.join()
+        self.httpd.server_close()
+        if self._watcher is not None:
+            self._watcher.join()
+
+    def __enter__(self) -> PreviewServer:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def rebuild(self) -> None:
+        """Build the site and tell the open pages: reload after a good build, show the problems of a failed one."""
+        with self._building:
+            self.events.publish(self._build())
+
+    def _build(self) -> BuildState:
+        site = self.events.state.site
+        try:
+            report = build(self.project, self.out_dir, search=self.search)
+        except BuildFailed as failure:
+            # Keep serving the last good site; the editor fixes the file and saves again.
+            click.echo(failure.format_message(), err=True)
+            click.echo(LAST_GOOD, err=True)
+            return failed_state(site, failure)
+        except Exception as err:  # noqa: BLE001 - the preview outlives a bug in one build
+            traceback.print_exc(file=sys.stderr)
+            return BuildState(site, (f"{bi('the build stopped with an unexpected error', '建置時發生未預期的錯誤')}: "
+                                     f"{type(err).__name__}: {err}: "
+                                     f"{bi('the terminal shows where', '詳見終端機的訊息')}",), LAST_GOOD)
         click.echo(f"Built {report.pages} pages. 已重新建置。")
-    except BuildFailed as failure:
-        # Keep serving the last good site; the editor fixes the file and saves again.
-        click.echo(failure.format_message(), err=True)
-        click.echo("The preview still shows the last good build. 預覽仍顯示上一次成功的版本。", err=True)
+        return BuildState(f"{self._run}.{next(self._builds)}")
+
+    def _watch(self) -> None:
+        watched = [p for p in (self.project.content, self.project.templates, self.project.static) if p.exists()]
+        # Timeouts yield an empty set: the first one says the watcher is running.
+        for changes in watch(*watched, stop_event=self._stopping, rust_timeout=int(WATCHER_READY_SECONDS * 1000),
+                             yield_on_timeout=True):
+            self._watching.set()
+            if changes:
+                self.rebuild()
+
+
+def _spawn(target: Callable[[], None]) -> threading.Thread:
+    """Return a started daemon thread running ``target``."""
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
 
 
 def serve(project: Project, port: int = 8000, search: bool = True) -> None:
-    """Build, serve on http://localhost:PORT/, and rebuild on every change until interrupted."""
-    out_dir = project.root / "site"
-    _rebuild(project, out_dir, search)
-    PreviewHandler.extra_headers = production_headers(project.root / "netlify.toml")
-    handler = functools.partial(PreviewHandler, directory=str(out_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo(f"Serving http://localhost:{port}/zh/ (Ctrl+C to stop) 預覽網址 http://localhost:{port}/zh/")
-    watched = [str(p) for p in (project.content, project.templates, project.static) if p.exists()]
+    """Build, serve on http://localhost:PORT/, rebuild on every change and reload the open pages, until Ctrl+C."""
     try:
-        for _changes in watch(*watched, raise_interrupt=False):
-            _rebuild(project, out_dir, search)
-    finally:
-        server.shutdown()
+        preview = PreviewServer(project, port, search=search)
+    except OSError as err:
+        raise click.UsageError(bi(f"cannot serve on port {port}: {err.strerror}; choose another with --port",
+                                  f"無法使用連接埠 {port}：{err.strerror}；請以 --port 指定其他連接埠")) from err
+    try:
+        with preview:
+            url = f"http://localhost:{preview.port}/zh/"
+            click.echo(f"Serving {url} (Ctrl+C to stop) 預覽網址 {url}")
+            threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("Stopped. 已停止預覽。")

@@ -1,0 +1,200 @@
+"""The live preview in Debian's chromium, under the production CSP: the open page reloads after a good build, shows
+the problems of a failed one over the last good site, and the published site carries none of it."""
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from actionplan.pipeline import Project, build
+from actionplan.routes import page_path
+from actionplan.serve import PreviewServer
+from conftest import ROOT, installed_tool
+from mini import CUSTOMS, CUSTOMS_PATH, entry
+from test_browser import PageWatch, axe_violations
+
+MEASURE = page_path("measure", "zh", "2024-2026/2.1.1")
+"""The page showing the customs entry the tests edit."""
+WAIT_MS = 10_000
+PANEL = ".preview-problems"
+
+
+@pytest.fixture
+def project(mini_site: Project) -> Project:
+    # The preview sends the headers of the project's own netlify.toml: the production CSP.
+    shutil.copyfile(ROOT / "netlify.toml", mini_site.root / "netlify.toml")
+    return mini_site
+
+
+@pytest.fixture
+def preview(project: Project) -> Iterator[PreviewServer]:
+    with PreviewServer(project, port=0, search=False) as running:
+        yield running
+
+
+def save_entry(project: Project, body: str, **fields: str) -> None:
+    (project.content / CUSTOMS).write_text(entry(body, **fields), encoding="utf-8")
+
+
+def wait_for_text(page: Page, text: str) -> None:
+    # A function, not an expression: Playwright eval()s expression strings, which the CSP refuses.
+    page.wait_for_function("text => document.querySelector('main').textContent.includes(text)", arg=text,
+                           timeout=WAIT_MS)
+
+
+def main_text(page: Page) -> str:
+    return page.locator("main").text_content() or ""
+
+
+def test_the_open_page_reloads_after_an_edit_and_shows_a_failed_build_over_the_last_good_one(browser, project, preview):
+    watch = PageWatch(browser)
+    page = watch.page
+    response = page.goto(preview.url + MEASURE)
+    assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
+    assert "1,234" in main_text(page)
+
+    save_entry(project, "本季查扣侵權物品 2,468 件。")
+    wait_for_text(page, "2,468")
+    assert page.locator(PANEL).count() == 0
+
+    save_entry(project, "本季查扣侵權物品 3,579 件。", measure='"9.9.9"')
+    panel = page.wait_for_selector(f"{PANEL}[role=alert]", timeout=WAIT_MS)
+    assert f"{CUSTOMS_PATH}:3: the file name does not match its fields" in panel.text_content()
+    assert "2,468" in main_text(page) and "3,579" not in main_text(page)
+
+    save_entry(project, "本季查扣侵權物品 3,579 件。")
+    wait_for_text(page, "3,579")
+    assert page.locator(PANEL).count() == 0
+    watch.close()
+    assert watch.problems == []
+
+
+def test_a_page_opened_on_a_failed_build_shows_its_problems_readably_at_320_px(browser, project, preview):
+    save_entry(project, "本季查扣侵權物品 3,579 件。", measure='"9.9.9"')
+    watch = PageWatch(browser)
+    page = watch.page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(preview.url + MEASURE)
+    panel = page.wait_for_selector(PANEL, timeout=WAIT_MS)
+    assert panel.get_attribute("role") == "alert" and panel.get_attribute("lang") == "en"
+    assert page.evaluate("() => document.querySelector('.preview-problems li [lang=zh-Hant-TW]').textContent"
+                         ).startswith("檔名與欄位不一致")
+    assert page.evaluate("() => document.querySelector('.preview-problems').getBoundingClientRect().width") <= 320
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert "1,234" in main_text(page)
+    rules, violations = axe_violations(page, installed_tool("axe-core/axe.min.js").read_text(encoding="utf-8"))
+    assert rules > 50 and violations == []
+    page.get_by_role("button", name="Close 關閉").click()
+    assert page.locator(PANEL).count() == 0
+    watch.close()
+    assert watch.problems == []
+
+
+def test_a_page_stops_asking_a_stopped_preview_after_a_few_quiet_attempts(browser, preview):
+    watch = PageWatch(browser)
+    page = watch.page
+    # Fake timers, so the waits between attempts pass at once; the failed connections themselves are real.
+    page.clock.install()
+    attempts: list[str] = []
+    page.on("request", lambda request: attempts.append(request.url) if "/__preview/events" in request.url else None)
+    page.goto(preview.url + MEASURE)
+    page.wait_for_function("() => document.querySelector('script[data-build]') !== null")
+    preview.stop()
+    for _ in range(12):
+        page.clock.run_for(20_000)
+        page.wait_for_timeout(100)
+    given_up_after = len(attempts)
+    page.clock.run_for(600_000)
+    page.wait_for_timeout(300)
+    watch.close()
+    # The first connection and five retries; chromium itself logs each refused one, the script logs nothing.
+    assert given_up_after == len(attempts) == 6
+    assert watch.problems == ["console error: Failed to load resource: net::ERR_CONNECTION_REFUSED"] * 5
+
+
+def test_every_open_page_hears_every_build(project, preview):
+    with urllib.request.urlopen(preview.url + "__preview/events") as first, \
+            urllib.request.urlopen(preview.url + "__preview/events") as second:
+        assert [read_event(first), read_event(second)] == [b'"site": "', b'"site": "']
+        preview.rebuild()
+        assert [read_event(first), read_event(second)] == [b'"site": "', b'"site": "']
+
+
+def read_event(stream) -> bytes:
+    """Return the start of the next event's data (the field naming the build)."""
+    line = stream.readline()
+    assert stream.readline() == b"\n"
+    return line[len(b"data: {"):len(b"data: {") + 9]
+
+
+def test_a_build_that_crashes_is_shown_as_a_problem_and_the_preview_goes_on(preview, monkeypatch, capsys):
+    served = preview.events.state.site
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("actionplan.serve.build", crash)
+    preview.rebuild()
+    state = preview.events.state
+    assert state.site == served
+    assert state.problems == ("the build stopped with an unexpected error | 建置時發生未預期的錯誤: RuntimeError: boom: "
+                              "the terminal shows where | 詳見終端機的訊息",)
+    assert "RuntimeError: boom" in capsys.readouterr().err
+    monkeypatch.undo()
+    preview.rebuild()
+    assert preview.events.state.problems == () and preview.events.state.site != served
+
+
+def test_only_served_pages_carry_the_reload_script(project, preview, tmp_path):
+    with urllib.request.urlopen(preview.url + MEASURE) as served:
+        assert b'<script src="/__preview/reload.js" data-build="' in served.read()
+        assert served.headers["Cache-Control"] == "no-store"
+    with urllib.request.urlopen(preview.url + "__preview/reload.js") as script:
+        assert script.headers["Content-Type"].startswith("text/javascript")
+    published = tmp_path / "published"
+    build(project, published)
+    for site in (published, project.root / "site"):
+        files = [path for path in site.rglob("*") if path.is_file()]
+        assert len(files) > 40
+        assert [path for path in files if b"__preview" in path.read_bytes()] == []
+
+
+def test_the_serve_command_prints_its_address_and_stops_on_ctrl_c(project):
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--port", "0", "--no-search", "--root",
+               str(project.root)]
+    started = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [started.stdout.readline(), started.stdout.readline()]
+        assert lines[0].startswith("Built ")
+        url = lines[1].split()[1]
+        assert lines[1].startswith("Serving http://localhost:") and url.endswith("/zh/")
+        with urllib.request.urlopen(url) as home:
+            assert home.status == 200
+        started.send_signal(signal.SIGINT)
+        out, err = started.communicate(timeout=10)
+    finally:
+        started.kill()
+        started.wait()
+    assert started.returncode == 0, err
+    assert out.strip() == "Stopped. 已停止預覽。" and err == ""
+
+
+def test_the_serve_command_names_a_port_in_use(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), "--root",
+                                 str(project.root)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert f"cannot serve on port {port}: Address already in use; choose another with --port | " \
+           f"無法使用連接埠 {port}：Address already in use；請以 --port 指定其他連接埠" in result.stderr
