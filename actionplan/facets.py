@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .i18n import quarter_months
-from .models import Corpus, Measure, Outcome, Plan
+from .models import Corpus, Measure, Outcome
 from .routes import PageSpec
 
 FILTERS = ("type", "edition", "goal", "agency", "quarter")
@@ -14,7 +14,8 @@ FILTERS = ("type", "edition", "goal", "agency", "quarter")
 NO_NEWEST, NO_OLDEST = "0000-Q0", "9999-Q9"
 """A page with no quarter sorts last both ways: its newest quarter is before all, its oldest after all."""
 
-_TYPES = {"measure": "measure", "agency": "agency", "quarter": "quarter", "plan": "plan"}
+_TYPES = frozenset({"measure", "agency", "quarter", "plan"})
+"""Page kinds the search names by kind; every other page is of type ``page``."""
 
 
 @dataclass(frozen=True)
@@ -40,34 +41,38 @@ def page_facets(page: PageSpec, corpus: Corpus) -> Facets:
     """Return what ``page`` declares to the search index."""
     context = page.context
     outcomes: list[Outcome] = list(context.get("outcomes", ()))
-    measures: list[Measure] = []
-    if page.kind == "measure":
-        measures = [context["measure"]]
-    elif page.kind == "plan":
-        measures = list(context["plan"].measures)
-    elif page.kind == "agency":
-        measures = [*context["roles"]["lead"], *context["roles"]["co"]]
-    measures += [m for m in (corpus.measure(o.plan, o.measure) for o in outcomes) if m is not None]
-
-    values: set[tuple[str, str]] = {("type", _TYPES.get(page.kind, "page"))}
+    measures = [*_measures_shown(page), *(m for m in (corpus.measure(o.plan, o.measure) for o in outcomes) if m)]
+    page_type = page.kind if page.kind in _TYPES else "page"
+    values: set[tuple[str, str]] = {("type", page_type)}
     if page.kind == "plan":
-        plan: Plan = context["plan"]
-        values.add(("edition", plan.id))
+        values.add(("edition", context["plan"].id))
     for measure in measures:
-        values.update({("edition", measure.plan), ("goal", goal_value(measure.plan, measure.goal)),
-                       *(("agency", agency) for agency in (*measure.lead.ids, *measure.co.ids))})
-    if page.kind == "agency":
-        values = {v for v in values if v[0] != "agency"} | {("agency", context["agency"].id)}
-    values.update(("agency", o.agency) for o in outcomes if page.kind != "agency")
+        values.update({("edition", measure.plan), ("goal", goal_value(measure.plan, measure.goal))})
+    # An agency's page is that agency's alone, not that of every agency it shares a measure with.
+    agencies = ({context["agency"].id} if page.kind == "agency" else
+                {agency for m in measures for agency in (*m.lead.ids, *m.co.ids)} | {o.agency for o in outcomes})
+    values.update(("agency", agency) for agency in agencies)
     quarters = sorted({o.quarter.id for o in outcomes})
     values.update(("quarter", q) for q in quarters)
     return Facets(
-        type=_TYPES.get(page.kind, "page"),
+        type=page_type,
         label=_label(page, corpus),
         filters=tuple(sorted(values, key=lambda v: (FILTERS.index(v[0]), v[1]))),
         newest=quarters[-1] if quarters else NO_NEWEST,
         oldest=quarters[0] if quarters else NO_OLDEST,
     )
+
+
+def _measures_shown(page: PageSpec) -> list[Measure]:
+    """Return the measures a page lays out besides those of its entries."""
+    context = page.context
+    if page.kind == "measure":
+        return [context["measure"]]
+    if page.kind == "plan":
+        return list(context["plan"].measures)
+    if page.kind == "agency":
+        return [*context["roles"]["lead"], *context["roles"]["co"]]
+    return []
 
 
 def _label(page: PageSpec, corpus: Corpus) -> str:

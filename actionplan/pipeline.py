@@ -91,7 +91,8 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     env = make_environment(project.templates)
     versions = asset_versions(project.static)
     try:
-        rendered = render_pages(pages, corpus, env, versions)
+        facets = {page.path: page_facets(page, corpus) for page in pages}
+        rendered = render_pages(pages, corpus, env, versions, facets)
         redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
     except (TemplateError, MissingString) as err:
         path, line = _template_location(err, project.templates)
@@ -112,7 +113,6 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         report.timings["write"] = time.perf_counter() - started
         if search:
             started = time.perf_counter()
-            facets = {"/" + page.path: page_facets(page, corpus) for page in pages}
             report.search_summary = index_search(staging, facets)
             report.timings["search index"] = time.perf_counter() - started
         swap_in(staging, out_dir)

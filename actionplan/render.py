@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from . import markdown
 from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
-from .facets import page_facets
+from .facets import Facets
 from .models import Corpus, Measure, Outcome, Text
 from .routes import PageSpec, page_path
 
@@ -218,8 +218,10 @@ class PageHelpers:
         return plan.period_note.get(self.lang) if plan.period_note else ""
 
 
-def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str]) -> list[RenderedPage]:
-    """Return every page rendered to bytes, in route order."""
+def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
+                 facets: dict[str, Facets]) -> list[RenderedPage]:
+    """Return every page rendered to bytes, in route order; ``facets`` are what each page (by path) tells the
+    search."""
     helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
     rendered = []
     for page in pages:
@@ -227,7 +229,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
         html = template.render(
             page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
             other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
-            facets=page_facets(page, corpus),
+            facets=facets[page.path],
             **page.context,
         )
         rendered.append(RenderedPage(page.output, html.encode("utf-8")))

@@ -64,7 +64,7 @@ def indexable(html: str) -> str:
 
 def index_search(site_dir: Path, facets: dict[str, Facets]) -> str:
     """Build the search index of ``site_dir`` into ``site_dir/pagefind``, with the filters and sort keys of its
-    pages (``facets``, by URL path); return Pagefind's summary line."""
+    pages (``facets``, by page path, ``zh/about/``); return Pagefind's summary line."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="actionplan-search-") as copies:
         for page in sorted(site_dir.rglob("*.html")):
@@ -98,7 +98,7 @@ def write_facets(index_dir: Path, facets: dict[str, Facets]) -> None:
     for fragment in sorted((index_dir / "fragment").glob("*.pf_fragment")):
         page_id = fragment.name.removesuffix(".pf_fragment")
         url = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-        page = facets.get(url)
+        page = facets.get(url.removeprefix("/"))
         if page is None:
             continue
         lang = url.strip("/").split("/")[0]
