@@ -148,7 +148,9 @@
         exact: found[0].results.map(function (result) {
           return { id: result.id, score: scores.get(result.id) || 0, data: once(result.data) };
         }),
-        loose: found[1].results,
+        loose: found[1].results.map(function (result) {
+          return { id: result.id, score: result.score, data: once(result.data) };
+        }),
       };
     });
   }

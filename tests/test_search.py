@@ -16,8 +16,11 @@ from actionplan.facets import NO_NEWEST, page_facets
 from actionplan.pipeline import Project, load
 from actionplan.routes import plan_routes
 from actionplan.search import indexable
-from bench.search_quality import CHINESE_TERMS, ENGLISH_TERMS, THRESHOLDS, ServedSite, measure, summary
+from bench.search_quality import (
+    CHINESE_TERMS, ENGLISH_TERMS, THRESHOLDS, ServedSite, measure, pages_by_language, summary,
+)
 from conftest import FIGURES, ROOT
+from sitelinks import site_path
 
 SEARCH_TIMEOUT = 15_000
 
@@ -66,7 +69,7 @@ def test_a_measure_page_ranks_first_for_its_own_title(published_site, browser):
                 heading = re.search(r"<h1>(.*?)</h1>", file.read_text(encoding="utf-8"), re.S).group(1)
                 # An untranslated measure shows the Chinese with a note in a <small>: the title is the Chinese.
                 title = html.unescape(re.sub(r"<small.*?</small>|<[^>]+>", "", heading)).strip()
-                pages_by_title.setdefault(title, set()).add("/" + file.parent.relative_to(published_site).as_posix() + "/")
+                pages_by_title.setdefault(title, set()).add(site_path(published_site, file))
             titles = sorted(pages_by_title)
             for title, urls in zip(titles, served.ask(lang, titles)):
                 assert urls and urls[0] in pages_by_title[title], (lang, title, urls[:3])
@@ -225,15 +228,11 @@ def test_without_javascript_the_page_says_so_and_links_the_plan(browser, server)
 def test_search_finds_terms_with_punctuation_digits_and_latin_letters(published_site, browser):
     """A pasted phrase with Chinese punctuation, and Chinese run into digits or Latin letters, are found."""
     queries = ["加強與各國海關之仿冒情資通報與交流，有效遏阻仿冒、盜版品之不法貿易行為。", "APEC", "107年7月"]
-    pages = {}
-    for file in (published_site / "zh").rglob("index.html"):
-        text = file.read_text(encoding="utf-8")
-        if "data-pagefind-body" in text:
-            pages["/" + file.parent.relative_to(published_site).as_posix() + "/"] = re.sub(r"<[^>]+>", "", text)
+    pages = pages_by_language(published_site)["zh"]
     with ServedSite(published_site, browser) as served:
         answers = served.ask("zh", queries)
     for query, urls in zip(queries, answers):
-        truth = {url for url, text in pages.items() if query in html.unescape(text)}
+        truth = {url for url, text in pages.items() if query in text}
         assert truth and truth <= set(urls), (query, len(truth), len(urls))
 
 
