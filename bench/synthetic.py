@@ -1,6 +1,6 @@
 """Generates a synthetic multi-year archive of quarterly reports, for benchmarks of search size and build time.
 
-    .venv/bin/python bench/synthetic.py OUT_DIR --years 20 [--seed 0]
+    .venv/bin/python bench/synthetic.py OUT_DIR --years 20 [--seed 0] [--profile default|issue]
     .venv/bin/python build.py check --strict   # run from OUT_DIR, or check(Project(OUT_DIR), strict=True)
 
 OUT_DIR becomes a project root: ``content/`` (rewritten on every run) and links to the repository's ``templates/``
@@ -8,8 +8,18 @@ and ``static/``, so that ``build(Project(OUT_DIR), OUT_DIR / "site")`` builds it
 years up to 2026-Q4, each filed under the three-year edition in force: the real 2024–2026 plan, and copies of it
 relabelled 2021–2023, 2018–2020… for earlier years. Every measure's lead agencies and some of its co-agencies
 report each quarter, with texts recombined from the real 2018-Q3 entries; about half have an English twin.
-The same arguments always write the same bytes. Other scripts ``sys.path.insert(0, bench_dir)`` and call
-``generate(out_dir, years, seed)``.
+
+The ``issue`` profile is the archive the performance issue sizes (70 measures × 2–3 reporting agencies × 4
+quarters a year, in two languages: some 14,000 entries and 28,000 source files in twenty years). Every lead and
+co-agency reports every quarter, every entry has its English twin, and since the real plan names only 124
+responsible agencies for its 68 measures (36 measures have one), co-agencies are added to the plan's ``co``
+cells until every measure has at least two and the plan 2.5 on average (170): each drawn from the agencies the
+real plan makes responsible for another measure of the same goal. Twenty years are then 13,600 entries and
+27,200 entry files.
+
+The same arguments always write the same bytes; the ``default`` profile writes what it wrote before profiles
+existed. Other scripts ``sys.path.insert(0, bench_dir)`` and call ``generate(out_dir, years, seed)``, or
+``generate(out_dir, years, seed, PROFILES["issue"])``.
 """
 from __future__ import annotations
 
@@ -20,6 +30,7 @@ import re
 import shutil
 import sys
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,6 +48,27 @@ SAMPLE_YEAR = 2018
 LEAD_REPORTS, CO_REPORTS, ENGLISH_SHARE = 0.9, 0.6, 0.5
 """Chances that a lead agency, a co-agency reports in a quarter, and that an entry has an English twin: TIPO,
 lead in 35 measures and co-agency in 9, then files about 37 entries a quarter."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much of the plan reports each quarter, in how many languages."""
+
+    lead_reports: float = LEAD_REPORTS
+    """The chance that a lead agency reports on its measure in a quarter."""
+    co_reports: float = CO_REPORTS
+    """The chance that a co-agency reports on its measure in a quarter."""
+    english_share: float = ENGLISH_SHARE
+    """The chance that an entry has an English twin."""
+    agencies_per_measure: float = 0.0
+    """When above zero, co-agencies are added to the plan until every measure has at least its whole part of this
+    many responsible agencies, and the plan this many on average; 0 keeps the real plan's cells."""
+
+
+PROFILES = {"default": Profile(), "issue": Profile(1.0, 1.0, 1.0, 2.5)}
+"""``default``: the archive the README's search figures were measured on. ``issue``: the archive the performance
+issue sizes, 2–3 responsible agencies per measure, all of them reporting, in both languages."""
+
 # Kinds of body by weight: "none" says 本季無新進度; "long" has paragraphs, a list and a table.
 KINDS = (("paragraphs", 55), ("list", 20), ("none", 8), ("table", 7), ("long", 10))
 NO_PROGRESS = (("本季無新進度。", "No new progress this quarter."), ("本季尚無新進度。", "Nothing new to report this quarter."))
@@ -203,10 +235,68 @@ def front_matter(fields: dict[str, str]) -> str:
                              for k, v in fields.items()) + "---\n"
 
 
-def reporters(measure: Measure, rng: random.Random) -> list[str]:
-    """Return the agencies that report on ``measure`` this quarter: most of its leads, some of its co-agencies."""
-    chosen = [a for a in measure.lead.ids if rng.random() < LEAD_REPORTS]
-    return chosen + [a for a in measure.co.ids if a not in chosen and rng.random() < CO_REPORTS]
+def responsible(measure: Measure) -> list[str]:
+    """Return the ids of a measure's lead and co-agencies, each once, in the plan's order."""
+    return list(dict.fromkeys(measure.lead.ids + measure.co.ids))
+
+
+def added_co_agencies(measures: list[Measure], per_measure: float, rng: random.Random) -> dict[str, list[str]]:
+    """Return, by measure id, the co-agencies to add so that every measure has at least ``int(per_measure)``
+    responsible agencies and the plan ``per_measure`` on average. Each is drawn from the agencies the plan makes
+    responsible for another measure of the same goal, or of the plan where the goal has no more."""
+    if per_measure <= 0:
+        return {}
+    counts = {m.id: len(responsible(m)) for m in measures}
+    by_goal: dict[int, set[str]] = defaultdict(set)
+    for measure in measures:
+        by_goal[measure.goal].update(responsible(measure))
+    everyone = set().union(*by_goal.values())
+    added: dict[str, list[str]] = defaultdict(list)
+
+    def add(measure: Measure) -> None:
+        taken = set(responsible(measure)) | set(added[measure.id])
+        pool = sorted(by_goal[measure.goal] - taken) or sorted(everyone - taken)
+        added[measure.id].append(rng.choice(pool))
+        counts[measure.id] += 1
+
+    floor = int(per_measure)
+    for measure in measures:
+        while counts[measure.id] < floor:
+            add(measure)
+    # Then a few measures that have just the floor get one more, until the plan has its average.
+    candidates = [m for m in measures if counts[m.id] == floor]
+    rng.shuffle(candidates)
+    for measure in candidates[:max(0, round(per_measure * len(measures)) - sum(counts.values()))]:
+        add(measure)
+    return dict(added)
+
+
+def with_co_agencies(plan_text: str, measures: list[Measure], added: dict[str, list[str]],
+                     agencies: dict) -> str:
+    """Return the plan.yaml text with the ``added`` co-agencies written at the end of each measure's ``co`` cell,
+    by their full Chinese names (經濟部國際貿易署), which the registry resolves like the plan's own cells."""
+    if not added:
+        return plan_text
+    lines = plan_text.split("\n")
+    for measure in measures:
+        if measure.id not in added:
+            continue
+        # A measure's line is its "- number:"; its co cell is the first "co:" after it.
+        at = next(i for i in range(measure.line, len(lines)) if lines[i].lstrip().startswith("co: "))
+        names = [measure.co.written] if measure.co.written else []
+        names += [agencies[a].zh for a in added[measure.id]]
+        indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+        lines[at] = f"{indent}co: {json.dumps('、'.join(names), ensure_ascii=False)}"
+    header = "# Synthetic: the real plan with co-agencies added by bench/synthetic.py.\n"
+    return header + "\n".join(lines)
+
+
+def reporters(measure: Measure, extra_co: list[str], profile: Profile, rng: random.Random) -> list[str]:
+    """Return the agencies that report on ``measure`` this quarter: most of its leads, some of its co-agencies
+    (``extra_co`` are those the profile added to the plan)."""
+    chosen = [a for a in measure.lead.ids if rng.random() < profile.lead_reports]
+    return chosen + [a for a in measure.co.ids + tuple(extra_co)
+                     if a not in chosen and rng.random() < profile.co_reports]
 
 
 def write(path: Path, text: str) -> None:
@@ -215,8 +305,9 @@ def write(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def generate(out_dir: Path, years: int, seed: int = 0) -> dict:
-    """Write the synthetic project at ``out_dir`` and return its counts: editions, measures, entries, files."""
+def generate(out_dir: Path, years: int, seed: int = 0, profile: Profile = PROFILES["default"]) -> dict:
+    """Write the synthetic project at ``out_dir`` and return its counts: editions, measures, responsible agencies
+    per quarter (with those added), quarters, entries, files."""
     out_dir = Path(out_dir).resolve()
     if out_dir == REPO:
         raise ValueError("refusing to overwrite the repository's own content")
@@ -226,7 +317,7 @@ def generate(out_dir: Path, years: int, seed: int = 0) -> dict:
     measures = corpus.plans[REAL_EDITION].measures
     content = out_dir / "content"
     shutil.rmtree(content, ignore_errors=True)
-    for name in ("agencies.yaml", "site.yaml", "strings.yaml", f"plans/{REAL_EDITION}/plan.yaml"):
+    for name in ("agencies.yaml", "site.yaml", "strings.yaml"):
         write(content / name, (REPO / "content" / name).read_text(encoding="utf-8"))
     for name in ("templates", "static"):
         link = out_dir / name
@@ -237,10 +328,14 @@ def generate(out_dir: Path, years: int, seed: int = 0) -> dict:
 
     quarters = quarters_for(years)
     real_text = (REPO / "content" / "plans" / REAL_EDITION / "plan.yaml").read_text(encoding="utf-8")
+    # Its own generator, so that the quarters' entries are drawn as they are without added co-agencies.
+    added = added_co_agencies(measures, profile.agencies_per_measure, random.Random(f"{seed}:co-agencies"))
+    plan_text = with_co_agencies(real_text, measures, added, corpus.agencies)
+    write(content / "plans" / REAL_EDITION / "plan.yaml", plan_text)
     editions = sorted({edition_of(q) for q in quarters})
     for first, last in editions:
         if edition_id(first, last) != REAL_EDITION:
-            write(content / "plans" / edition_id(first, last) / "plan.yaml", relabel_plan(real_text, first, last))
+            write(content / "plans" / edition_id(first, last) / "plan.yaml", relabel_plan(plan_text, first, last))
 
     pools = sample_pools()
     files, entries = 3 + len(editions), 0
@@ -250,12 +345,12 @@ def generate(out_dir: Path, years: int, seed: int = 0) -> dict:
         rng = random.Random(f"{seed}:{quarter.id}")
         next_start = date(quarter.year + quarter.number // 4, quarter.number % 4 * 3 + 1, 1)
         for measure in measures:
-            for agency in reporters(measure, rng):
+            for agency in reporters(measure, added.get(measure.id, []), profile, rng):
                 shape = draw_shape(rng, quarter)
                 fields = {"plan": plan, "measure": measure.id, "agency": agency, "quarter": quarter.id}
                 updated = next_start + timedelta(days=rng.randrange(14))
                 remark = rng.choice(REMARKS) if rng.random() < 0.05 else None
-                twin = rng.random() < ENGLISH_SHARE
+                twin = rng.random() < profile.english_share
                 stem = content / "outcomes" / quarter.id / f"{measure.id}.{agency}"
                 for lang in ("zh", "en") if twin else ("zh",):
                     zh = lang == "zh"
@@ -268,8 +363,9 @@ def generate(out_dir: Path, years: int, seed: int = 0) -> dict:
                     write(stem.with_name(stem.name + (".md" if zh else ".en.md")), front_matter({**fields, **extra}) + body)
                     files += 1
                 entries += 1
-    return {"editions": len(editions), "measures": len(measures) * len(editions), "quarters": len(quarters),
-            "entries": entries, "files": files}
+    slots = sum(len(responsible(m)) + len(added.get(m.id, [])) for m in measures)
+    return {"editions": len(editions), "measures": len(measures) * len(editions), "responsible agencies": slots,
+            "quarters": len(quarters), "entries": entries, "files": files}
 
 
 def main() -> None:
@@ -277,10 +373,23 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path, help="the project root to write; its content/ is replaced")
     parser.add_argument("--years", type=int, default=20, help="how many years up to 2026 to cover (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="the random seed (default 0)")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="default",
+                        help="default: the README's search archive; issue: the performance issue's size (all "
+                             "agencies report, all in English too, 2.5 responsible agencies per measure)")
+    parser.add_argument("--lead-reports", type=float, help="override the profile's chance that a lead reports")
+    parser.add_argument("--co-reports", type=float, help="override the profile's chance that a co-agency reports")
+    parser.add_argument("--english", type=float, dest="english_share",
+                        help="override the profile's chance that an entry has an English twin")
+    parser.add_argument("--agencies-per-measure", type=float,
+                        help="override the profile's responsible agencies per measure (0: the real plan's)")
     args = parser.parse_args()
     if not 1 <= args.years <= 100:
         parser.error("--years must be between 1 and 100")
-    counts = generate(args.out_dir, args.years, args.seed)
+    overrides = {name: getattr(args, name) for name in ("lead_reports", "co_reports", "english_share",
+                                                        "agencies_per_measure") if getattr(args, name) is not None}
+    if any(not 0 <= overrides.get(name, 0) <= 1 for name in ("lead_reports", "co_reports", "english_share")):
+        parser.error("--lead-reports, --co-reports and --english are chances, between 0 and 1")
+    counts = generate(args.out_dir, args.years, args.seed, replace(PROFILES[args.profile], **overrides))
     print(", ".join(f"{value} {key}" for key, value in counts.items()))
 
 
