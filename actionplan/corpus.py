@@ -6,27 +6,26 @@ from pathlib import Path
 
 from .agencies import AgencyIndex
 from .errors import Problems
-from .fields import FieldReader, did_you_mean
+from .fields import FieldReader, ShapedFields, did_you_mean
 from .models import (
-    MEASURE_ID_PATTERN, QUARTER_PATTERN, SLUG_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure,
-    Outcome, Plan, Quarter, Site, Strategy, Text,
+    MEASURE_ID_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure, Outcome, Plan, Quarter, Site, Strategy,
+    Text,
 )
+from .schema import shape
 from .sources import Mapping, Scalar, SourceDoc, bi
 
-PLAN_ID_PATTERN = SLUG_PATTERN
-SITE_FIELDS = ("title", "short_title", "base_path", "base_url", "publisher", "address", "phone", "email",
-               "about", "privacy", "open_data", "translation_note", "updated")
-AGENCY_FIELDS = ("id", "zh", "en", "short_zh", "abbr", "parent", "aliases", "former_names", "verified", "note",
-                 "established")
-FORMER_FIELDS = ("zh", "en", "short_zh", "abbr", "renamed_on", "verified", "note")
-PLAN_FIELDS = ("id", "title", "edition", "period", "source", "updated", "preface", "vision", "goals", "implementation",
-               "tracking", "attachment")
-PERIOD_FIELDS = ("start", "end", "note")
-GOAL_FIELDS = ("number", "title", "strategies", "note")
-STRATEGY_FIELDS = ("number", "title", "measures", "note")
-MEASURE_FIELDS = ("number", "text", "lead", "co", "schedule", "note")
-OUTCOME_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "reported_as", "completion", "remarks", "note")
-OUTCOME_EN_FIELDS = ("plan", "measure", "agency", "quarter", "updated", "completion", "remarks", "note")
+# The fields each mapping may have, as the schemas (actionplan/schemas/) list them; the schemas also say which are
+# required, what each holds and the patterns of ids, and the readers take all of that from them.
+SITE_FIELDS = shape("site").names
+AGENCY_FIELDS = shape("agencies", "agencies").names
+FORMER_FIELDS = shape("agencies", "agencies", "former_names").names
+PLAN_FIELDS = shape("plan").names
+PERIOD_FIELDS = shape("plan", "period").names
+GOAL_FIELDS = shape("plan", "goals").names
+STRATEGY_FIELDS = shape("plan", "goals", "strategies").names
+MEASURE_FIELDS = shape("plan", "goals", "strategies", "measures").names
+OUTCOME_FIELDS = shape("outcome").names
+OUTCOME_EN_FIELDS = shape("outcome-en").names
 
 
 def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -> Corpus | None:
@@ -91,23 +90,15 @@ def _build_site(doc: SourceDoc | None, path: Path, problems: Problems) -> Site |
     if top is None:
         return None
     read, data = top
-    read.check_keys(data, SITE_FIELDS, "site.yaml")
-    values = dict(
-        title=read.bilingual(data, "title"), short_title=read.bilingual(data, "short_title"),
-        base_path=read.text(data, "base_path"), base_url=read.text(data, "base_url", required=False),
-        publisher=read.bilingual(data, "publisher"), address=read.bilingual(data, "address"),
-        phone=read.text(data, "phone"), email=read.text(data, "email", required=False),
-        about=read.bilingual(data, "about"), privacy=read.bilingual(data, "privacy"),
-        open_data=read.bilingual(data, "open_data"), translation_note=read.bilingual(data, "translation_note"),
-        updated=read.date(data, "updated"),
-    )
+    fields = read.fields(data, shape("site"), "site.yaml")
+    values = {key: fields.value(key) for key in fields.shape.names}
     base_path = values["base_path"]
     if base_path is not None and not (base_path.startswith("/") and base_path.endswith("/")):
         read.error(data.key_lines["base_path"], bi(f"base_path \"{base_path}\" must start and end with /",
                                                    f"base_path「{base_path}」須以 / 開頭及結尾"),
                    bi("write / for a site at the root of its domain", "網站在網域根目錄時請寫 /"))
         return None
-    if any(v is None for k, v in values.items() if k not in ("email", "base_url")):
+    if any(values[key] is None for key in fields.shape.required):
         return None
     return Site(**values, path=path, key_lines=dict(data.key_lines), text_lines=_text_lines(data))  # type: ignore[arg-type]
 
@@ -117,11 +108,13 @@ def _build_strings(doc: SourceDoc | None, path: Path, problems: Problems) -> dic
     if top is None:
         return None
     read, data = top
+    strings_shape = shape("strings")
+    each = strings_shape.each
     strings: dict[str, Text] = {}
     for key in data.items:
-        text = read.bilingual(data, key)
+        text = read.bilingual(data, key, about=strings_shape.field(key), shape=each)
         if text is not None:
-            if not text.en:
+            if not text.en and "en" in each.required:
                 read.error(data.key_lines[key], bi(f"interface text \"{key}\" has no English", f"介面文字「{key}」缺英文"),
                            bi("add an en: line", "請加上 en: 一行"), "E-FIELD-REQUIRED")
             strings[key] = text
@@ -133,28 +126,29 @@ def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> di
     if top is None:
         return {}
     read, data = top
-    read.check_keys(data, ("agencies",), "agencies.yaml")
+    registry = read.fields(data, shape("agencies"), "agencies.yaml")
+    agency_shape = registry.shape.inner("agencies")
+    former_shape = agency_shape.inner("former_names")
     agencies: dict[str, Agency] = {}
     lines: dict[str, int] = {}
-    for item in read.sequence(data, "agencies"):
+    for item in registry.sequence("agencies"):
         entry = read.as_mapping(item, "an agency", getattr(item, "line", 1))
         if entry is None:
             continue
-        read.check_keys(entry, AGENCY_FIELDS, "an agency", "機關")
-        agency_id = read.identifier(entry, "id", SLUG_PATTERN, "tipo")
-        zh, en = read.text(entry, "zh"), read.text(entry, "en")
+        fields = read.fields(entry, agency_shape, "an agency", "機關")
+        agency_id = fields.identifier("id")
+        zh, en = fields.value("zh"), fields.value("en")
         formers = []
-        for former_node in read.sequence(entry, "former_names", required=False):
-            former = read.as_mapping(former_node, "a former name", getattr(former_node, "line", 1))
-            if former is None:
+        for former_node in fields.sequence("former_names"):
+            former_mapping = read.as_mapping(former_node, "a former name", getattr(former_node, "line", 1))
+            if former_mapping is None:
                 continue
-            read.check_keys(former, FORMER_FIELDS, "a former name", "舊名稱")
+            former = read.fields(former_mapping, former_shape, "a former name", "舊名稱")
             # The official English of an old name is often not on record: leave it out rather than invent one.
-            fzh, fen = read.text(former, "zh"), read.text(former, "en", required=False)
+            fzh, fen = former.value("zh"), former.value("en")
             if fzh:
-                formers.append(FormerName(fzh, fen, read.text(former, "short_zh", False), read.text(former, "abbr", False),
-                                          read.date(former, "renamed_on", False), read.text(former, "note", False),
-                                          read.boolean(former, "verified", True)))
+                formers.append(FormerName(fzh, fen, former.value("short_zh"), former.value("abbr"),
+                                          former.value("renamed_on"), former.value("note"), former.value("verified")))
         if agency_id is None or zh is None or en is None:
             continue
         if agency_id in agencies:
@@ -164,10 +158,9 @@ def _build_agencies(doc: SourceDoc | None, path: Path, problems: Problems) -> di
             continue
         lines[agency_id] = entry.line
         agencies[agency_id] = Agency(
-            agency_id, zh, en, read.text(entry, "short_zh", False), read.text(entry, "abbr", False),
-            read.text(entry, "parent", False), read.texts(entry, "aliases"), tuple(formers),
-            read.boolean(entry, "verified", True), read.text(entry, "note", False),
-            read.date(entry, "established", False), entry.key_lines.get("id", entry.line),
+            agency_id, zh, en, fields.value("short_zh"), fields.value("abbr"), fields.value("parent"),
+            fields.value("aliases"), tuple(formers), fields.value("verified"), fields.value("note"),
+            fields.value("established"), entry.key_lines.get("id", entry.line),
         )
     for agency_id, agency in agencies.items():
         if agency.parent is not None and agency.parent not in agencies:
@@ -182,8 +175,8 @@ def _build_plan(doc: SourceDoc, index: AgencyIndex, problems: Problems) -> Plan 
     data = read.as_mapping(doc.data, "plan.yaml") if doc.data is not None else None
     if data is None:
         return None
-    read.check_keys(data, PLAN_FIELDS, "plan.yaml")
-    plan_id = read.identifier(data, "id", PLAN_ID_PATTERN, "2024-2026")
+    fields = read.fields(data, shape("plan"), "plan.yaml")
+    plan_id = fields.identifier("id")
     if plan_id is not None and doc.path.parent.name != plan_id:
         read.error(data.key_lines["id"], bi(f"plan id \"{plan_id}\" does not match its folder \"{doc.path.parent.name}\"",
                                             f"方案代號「{plan_id}」與資料夾名稱「{doc.path.parent.name}」不一致"),
@@ -191,32 +184,27 @@ def _build_plan(doc: SourceDoc, index: AgencyIndex, problems: Problems) -> Plan 
                    "E-ID-MISMATCH")
     start = end = None
     period_note = None
-    period_node = data.items.get("period")
+    period_node = fields.node("period")
     period = read.as_mapping(period_node, "\"period\"", data.key_lines.get("period", 1)) if period_node is not None else None
     if period is not None:
-        read.check_keys(period, PERIOD_FIELDS, "\"period\"", "「period」")
-        start, end = read.date(period, "start", False), read.date(period, "end", False)
-        period_note = read.bilingual(period, "note", required=False)
+        period_fields = read.fields(period, fields.shape.inner("period"), "\"period\"", "「period」")
+        start, end = period_fields.value("start"), period_fields.value("end")
+        period_note = period_fields.value("note")
         if start and end and end < start:
             read.error(period.key_lines["end"], bi("the period ends before it starts", "實施期間的結束日早於開始日"),
                        bi("check the two dates", "請檢查兩個日期"), "E-DATE")
-    elif period_node is None:
+    elif period_node is None and fields.field("period").required:
         read.error(data.line, bi("field \"period\" is required", "必須填寫「period」欄位"),
                    bi("give start: and end: dates, or a note: saying what the source tells of the period",
                       "請填 start: 與 end: 日期，或以 note: 說明來源對期間的記載"), "E-FIELD-REQUIRED")
     goals = []
-    for number, goal_node in enumerate(read.sequence(data, "goals"), start=1):
+    for number, goal_node in enumerate(fields.sequence("goals"), start=1):
         goal = _build_goal(read, goal_node, number, plan_id or "", index)
         if goal is not None:
             goals.append(goal)
-    values = dict(
-        title=read.bilingual(data, "title"), edition=read.bilingual(data, "edition"), source=read.bilingual(data, "source"),
-        updated=read.date(data, "updated"),
-        preface=read.bilingual(data, "preface", False), vision=read.bilingual(data, "vision", False),
-        implementation=read.bilingual(data, "implementation", False), tracking=read.bilingual(data, "tracking", False),
-        attachment=read.bilingual(data, "attachment", False),
-    )
-    if plan_id is None or any(values[k] is None for k in ("title", "edition", "source", "updated")):
+    # The texts and dates of the edition: every field but the three read above.
+    values = {key: fields.value(key) for key in fields.shape.names if key not in ("id", "period", "goals")}
+    if plan_id is None or any(values[key] is None for key in fields.shape.required & values.keys()):
         return None
     return Plan(plan_id, start=start, end=end, period_note=period_note, goals=tuple(goals), path=doc.path,
                 text_lines=_text_lines(data), **values)
@@ -232,11 +220,12 @@ def _text_lines(data: Mapping) -> dict[str, int]:
     return lines
 
 
-def _check_number(read: FieldReader, entry: Mapping, expected: int, what: str) -> int | None:
-    number = read.integer(entry, "number")
+def _check_number(read: FieldReader, fields: ShapedFields, expected: int, what: str) -> int | None:
+    number = fields.value("number")
     if number is not None and number != expected:
-        read.error(entry.key_lines["number"], bi(f"{what} number {number} is out of order; expected {expected}",
-                                                 f"{what}編號 {number} 順序不對，應為 {expected}"),
+        read.error(fields.mapping.key_lines["number"],
+                   bi(f"{what} number {number} is out of order; expected {expected}",
+                      f"{what}編號 {number} 順序不對，應為 {expected}"),
                    bi("number them 1, 2, 3… in the order of the source", "請依原文順序編為 1、2、3…"), "E-NUMBER")
         return None
     return number
@@ -246,27 +235,27 @@ def _build_goal(read: FieldReader, node, expected: int, plan_id: str, index: Age
     entry = read.as_mapping(node, "a goal", getattr(node, "line", 1))
     if entry is None:
         return None
-    read.check_keys(entry, GOAL_FIELDS, "a goal", "目標")
-    number = _check_number(read, entry, expected, "goal 目標")
-    title = read.bilingual(entry, "title")
+    goal = read.fields(entry, shape("plan", "goals"), "a goal", "目標")
+    number = _check_number(read, goal, expected, "goal 目標")
+    title = goal.value("title")
     strategies = []
-    for s_number, s_node in enumerate(read.sequence(entry, "strategies"), start=1):
+    for s_number, s_node in enumerate(goal.sequence("strategies"), start=1):
         s_entry = read.as_mapping(s_node, "a strategy", getattr(s_node, "line", 1))
         if s_entry is None or number is None:
             continue
-        read.check_keys(s_entry, STRATEGY_FIELDS, "a strategy", "實施要領")
-        s_num = _check_number(read, s_entry, s_number, "strategy 實施要領")
-        s_title = read.bilingual(s_entry, "title")
+        strategy = read.fields(s_entry, goal.shape.inner("strategies"), "a strategy", "實施要領")
+        s_num = _check_number(read, strategy, s_number, "strategy 實施要領")
+        s_title = strategy.value("title")
         measures = []
-        for m_number, m_node in enumerate(read.sequence(s_entry, "measures"), start=1):
+        for m_number, m_node in enumerate(strategy.sequence("measures"), start=1):
             measure = _build_measure(read, m_node, m_number, plan_id, number, s_number, index)
             if measure is not None:
                 measures.append(measure)
         if s_num is not None and s_title is not None:
-            strategies.append(Strategy(number, s_num, s_title, tuple(measures), read.bilingual(s_entry, "note", False)))
+            strategies.append(Strategy(number, s_num, s_title, tuple(measures), strategy.value("note")))
     if number is None or title is None:
         return None
-    return Goal(number, title, tuple(strategies), read.bilingual(entry, "note", False))
+    return Goal(number, title, tuple(strategies), goal.value("note"))
 
 
 def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: int, strategy: int,
@@ -274,27 +263,28 @@ def _build_measure(read: FieldReader, node, expected: int, plan_id: str, goal: i
     entry = read.as_mapping(node, "a measure", getattr(node, "line", 1))
     if entry is None:
         return None
-    read.check_keys(entry, MEASURE_FIELDS, "a measure", "執行措施")
-    number = _check_number(read, entry, expected, "measure 執行措施")
-    text, schedule = read.bilingual(entry, "text"), read.bilingual(entry, "schedule")
-    lead = _agency_ref(read, entry, "lead", index, required=True)
-    co = _agency_ref(read, entry, "co", index, required=False)
+    fields = read.fields(entry, shape("plan", "goals", "strategies", "measures"), "a measure", "執行措施")
+    number = _check_number(read, fields, expected, "measure 執行措施")
+    text, schedule = fields.value("text"), fields.value("schedule")
+    lead = _agency_ref(read, fields, "lead", index)
+    co = _agency_ref(read, fields, "co", index)
     if number is None:
         return None
     # A measure with a faulty field stays in the plan (its error is reported), so that the entries reporting on
     # it are not also flagged as naming an unknown measure.
     return Measure(plan_id, goal, strategy, number, text or Text(""), lead or AgencyRef("", ()), co or AgencyRef("", ()),
-                   schedule or Text(""), entry.line, read.bilingual(entry, "note", False))
+                   schedule or Text(""), entry.line, fields.value("note"))
 
 
-def _agency_ref(read: FieldReader, entry: Mapping, key: str, index: AgencyIndex, required: bool) -> AgencyRef | None:
-    node = entry.items.get(key)
-    if not required and (node is None or (isinstance(node, Scalar) and node.kind == "text" and node.value == "")):
+def _agency_ref(read: FieldReader, fields: ShapedFields, key: str, index: AgencyIndex) -> AgencyRef | None:
+    node = fields.node(key)
+    is_blank = node is None or (isinstance(node, Scalar) and node.kind == "text" and node.value == "")
+    if is_blank and not fields.field(key).required:
         return AgencyRef("", ())
-    written = read.text(entry, key, required)
+    written = fields.value(key)
     if written is None:
         return None
-    line = entry.key_lines[key]
+    line = fields.mapping.key_lines[key]
     resolved = index.resolve_cell(written)
     if resolved is None:
         read.error(line, bi(f"the brackets in \"{written}\" do not pair up", f"「{written}」的括號不成對"),
@@ -393,28 +383,28 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
     if data is None:
         return None
     english = doc.lang == "en"
-    read.check_keys(data, OUTCOME_EN_FIELDS if english else OUTCOME_FIELDS, "an outcome entry", "執行成效檔")
+    front = read.fields(data, shape("outcome-en" if english else "outcome"), "an outcome entry", "執行成效檔")
     fields: dict = {
-        "plan": read.identifier(data, "plan", PLAN_ID_PATTERN, "2024-2026"),
-        "measure": read.identifier(data, "measure", MEASURE_ID_PATTERN, "3.1.5"),
-        "agency": read.identifier(data, "agency", SLUG_PATTERN, "tipo", id_of_name=partial(_agency_named, index)),
-        "updated": read.date(data, "updated", required=not english),
-        "completion": read.text(data, "completion", False),
-        "remarks": read.text(data, "remarks", False),
-        "reported_as": None if english else read.text(data, "reported_as", False),
-        "note": read.text(data, "note", False),
+        "plan": front.identifier("plan"),
+        "measure": front.identifier("measure"),
+        "agency": front.identifier("agency", id_of_name=partial(_agency_named, index)),
+        "updated": front.value("updated"),
+        "completion": front.value("completion"),
+        "remarks": front.value("remarks"),
+        "reported_as": front.value("reported_as") if "reported_as" in front.shape.names else None,
+        "note": front.value("note"),
         "lines": {**{key: data.key_lines.get(key, 2) for key in OUTCOME_FIELDS}, "body": doc.body_line},
     }
-    quarter_text = read.text(data, "quarter")
+    quarter_text = front.value("quarter")
     if quarter_text is not None:
-        if QUARTER_PATTERN.match(quarter_text):
+        if front.field("quarter").pattern.match(quarter_text):
             fields["quarter"] = Quarter.parse(quarter_text)
         else:
             read.error(data.key_lines["quarter"], bi(f"\"quarter\" must look like 2024-Q3, not \"{quarter_text}\"",
                                                      f"「quarter」須寫成 2024-Q3 的形式，而非「{quarter_text}」"),
                        bi("write the Gregorian year, a hyphen, Q and the quarter 1–4 (民國113年第3季 = 2024-Q3)",
                           "請寫西元年、連字號、Q 及季別 1–4（民國113年第3季 = 2024-Q3）"), "E-QUARTER")
-    if any(fields.get(k) is None for k in ("plan", "measure", "agency", "quarter")) or (not english and fields["updated"] is None):
+    if any(fields.get(key) is None for key in front.shape.required):
         return None
     if not english and not (doc.body or "").strip():
         read.error(doc.body_line, bi("the entry has no text", "執行成效沒有內容"),

@@ -5,11 +5,15 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+import yaml
+
+from . import schema
 from .errors import Problems
 from .models import Text
+from .schema import Field, Shape
 from .sources import (
     KEY_COLON_SLIPS, Mapping, Node, Scalar, Sequence, Spot, bi, is_invisible, report_invisible, report_invisible_text,
     starts_with_key_colon_slip,
@@ -17,7 +21,6 @@ from .sources import (
 
 _FIRST_ROC_YEAR = 1912
 """民國1年: a year before it is a 民國 year written where a Gregorian one belongs."""
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
 _LOOSE_DATE = re.compile(r"^(?:民國)?\s*([0-9]{2,4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$", re.ASCII)
 _KIND_ZH = {"text": "文字", "integer": "整數", "number": "數字", "boolean": "布林值（是/否）",
             "null": "空值", "date": "日期", "mapping": "對照表", "list": "清單"}
@@ -50,19 +53,17 @@ def _colon_slip(node: Node) -> tuple[int, int, str] | None:
         f"欄位名稱後用了{name_zh}；請寫成「欄位: 值」（半形冒號加空白）")
 
 
-def _iso_date(node: Node) -> date | None:
-    """Return the date a node holds when written YYYY-MM-DD, quoted or not."""
-    if not isinstance(node, Scalar):
+def _iso_date(node: Node, pattern: re.Pattern[str]) -> date | None:
+    """Return the date a node holds when written as the schema's pattern says (YYYY-MM-DD), quoted or not."""
+    if not isinstance(node, Scalar) or node.kind not in ("date", "text"):
         return None
-    # A timestamp (2024-10-14 10:00) is a datetime, which cannot be compared with the dates of other files.
-    if isinstance(node.value, date) and not isinstance(node.value, datetime):
-        return node.value
-    if node.kind == "text" and _ISO_DATE.match(str(node.value)):
-        try:
-            return date.fromisoformat(str(node.value))
-        except ValueError:
-            return None
-    return None
+    # The token as typed: a timestamp (2024-10-14 10:00) is no date, and cannot be compared with other files' dates.
+    if not pattern.match(node.raw):
+        return None
+    try:
+        return date.fromisoformat(node.raw)
+    except ValueError:
+        return None  # 2024-02-30 has the form of a date, and YAML kept it as text
 
 
 def _date_hint(key: str, raw: str) -> str:
@@ -82,6 +83,41 @@ def _date_hint(key: str, raw: str) -> str:
         return bi(f"write {key}: {iso}", f"請寫成 {key}: {iso}")
     return bi(f"write year-month-day with hyphens, e.g. {key}: 2024-10-15 for 民國113年10月15日",
               f"請以西元年-月-日書寫，例如民國113年10月15日寫成 {key}: 2024-10-15")
+
+
+def _date_pattern() -> re.Pattern[str]:
+    """Return the pattern of a date field, from the schemas (where a reader is given no field to take it from)."""
+    return schema.shape("site").field("updated").pattern  # type: ignore[return-value]
+
+
+def example_line(field: Field) -> str | None:
+    """Return the field written with its schema's first example, quoted where it is text that YAML would read as
+    something else or that starts with a digit: ``agency: tipo``, ``plan: "2018"``; None without such an example."""
+    value = field.example
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value)
+    # Ids of digits are quoted even where YAML would read this one as text: "1.10" and "2018" it would not.
+    if field.kind == "text" and (text[:1].isdigit() or not _reads_as_text(text)):
+        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{field.name}: {text}"
+
+
+def _reads_as_text(value: str) -> bool:
+    """Return whether YAML reads ``value``, written unquoted, as that same text (2018 and NO it does not)."""
+    try:
+        return value != "" and yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        return False
+
+
+def _write_hint(about: Field, en: str, zh: str) -> str:
+    """Return what to write in a field, with its name for editors and an example where the schema has them."""
+    en, zh = f"{en} ({about.title('en')})", f"{zh}（{about.title('zh')}）"
+    example = example_line(about)
+    if example:
+        en, zh = f"{en}, e.g. {example}", f"{zh}，例如 {example}"
+    return bi(en, zh)
 
 
 def _invisible(node: Node) -> list[Spot]:
@@ -124,13 +160,25 @@ class FieldReader:
                 self.error(line, bi(f"unknown field \"{key}\" in {what}", f"{what_zh}沒有「{key}」這個欄位"), hint,
                            "E-FIELD-UNKNOWN")
 
-    def _present(self, mapping: Mapping, key: str, required: bool) -> Node | None:
+    def fields(self, mapping: Mapping, shape: Shape, what: str, what_zh: str | None = None) -> "ShapedFields":
+        """Report the keys of ``mapping`` its schema does not list, and return its fields to read as the schema
+        describes them."""
+        self.check_keys(mapping, shape.names, what, what_zh)
+        return ShapedFields(self, mapping, shape)
+
+    def _present(self, mapping: Mapping, key: str, required: bool, about: Field | None = None) -> Node | None:
         node = mapping.items.get(key)
         if node is None or (isinstance(node, Scalar) and node.kind == "null"):
             if required:
                 line = mapping.key_lines.get(key, mapping.line)
-                self.error(line, bi(f"field \"{key}\" is required", f"必須填寫「{key}」欄位"),
-                           bi(f"write \"{key}: …\" with a value", f"請填寫「{key}: …」"), "E-FIELD-REQUIRED")
+                if about is None:
+                    hint = bi(f"write \"{key}: …\" with a value", f"請填寫「{key}: …」")
+                elif about.kind == "bilingual":
+                    hint = _write_hint(about, f"write \"{key}:\" with zh: and en: lines under it",
+                                       f"請填寫「{key}:」，並在底下縮排寫 zh: 與 en:")
+                else:
+                    hint = _write_hint(about, f"write \"{key}: …\"", f"請填寫「{key}: …」")
+                self.error(line, bi(f"field \"{key}\" is required", f"必須填寫「{key}」欄位"), hint, "E-FIELD-REQUIRED")
             return None
         return node
 
@@ -146,9 +194,10 @@ class FieldReader:
             if isinstance(node, Scalar) and expected == "text" else ""
         self.error(node.line, message, hint, "E-YAML-TYPE", node.col)
 
-    def text(self, mapping: Mapping, key: str, required: bool = True) -> str | None:
-        """Return a text field, refusing values YAML read as something else (NO, 1.10, 007)."""
-        value = self._text(mapping, key, required)
+    def text(self, mapping: Mapping, key: str, required: bool = True, about: Field | None = None) -> str | None:
+        """Return a text field, refusing values YAML read as something else (NO, 1.10, 007); ``about`` is the
+        field's schema, for hints."""
+        value = self._text(mapping, key, required, about)
         if value is not None:
             self._warn_invisible(mapping.items[key])
         return value
@@ -157,8 +206,8 @@ class FieldReader:
         for spot in _invisible(node)[:1]:
             report_invisible_text(self.problems, self.path, spot.line, spot.col, spot.char)
 
-    def _text(self, mapping: Mapping, key: str, required: bool) -> str | None:
-        node = self._present(mapping, key, required)
+    def _text(self, mapping: Mapping, key: str, required: bool, about: Field | None = None) -> str | None:
+        node = self._present(mapping, key, required, about)
         if node is None:
             return None
         if not isinstance(node, Scalar) or node.kind != "text":
@@ -167,18 +216,23 @@ class FieldReader:
         value = str(node.value)
         if not value.strip():
             if required:
+                en, zh = f"write a value after \"{key}:\"", f"請在「{key}:」後填寫內容"
                 self.error(node.line, bi(f"field \"{key}\" is empty", f"「{key}」欄位是空的"),
-                           bi(f"write a value after \"{key}:\"", f"請在「{key}:」後填寫內容"), "E-FIELD-REQUIRED")
+                           _write_hint(about, en, zh) if about else bi(en, zh), "E-FIELD-REQUIRED")
             return None
         return value
 
-    def identifier(self, mapping: Mapping, key: str, pattern, example: str, required: bool = True,
-                   id_of_name: Callable[[str], str | None] | None = None) -> str | None:
-        """Return an id-like text field that matches ``pattern`` (ASCII only: ３.１.２ is refused).
+    def identifier(self, mapping: Mapping, key: str, pattern=None, example: str | None = None, required: bool = True,
+                   id_of_name: Callable[[str], str | None] | None = None, about: Field | None = None) -> str | None:
+        """Return an id-like text field that matches ``pattern`` (ASCII only: ３.１.２ is refused); ``about``, the
+        field's schema, gives the pattern and the example where they are not given.
 
         ``id_of_name`` looks up the id of a name written where the id belongs, to hint it.
         """
-        value = self._text(mapping, key, required)
+        if about is not None:
+            pattern = pattern or about.pattern
+            example = example or str(about.example)
+        value = self._text(mapping, key, required, about)
         if value is None:
             return None
         node = mapping.items[key]
@@ -201,9 +255,9 @@ class FieldReader:
             return None
         return value
 
-    def integer(self, mapping: Mapping, key: str, required: bool = True) -> int | None:
+    def integer(self, mapping: Mapping, key: str, required: bool = True, about: Field | None = None) -> int | None:
         """Return a whole-number field."""
-        node = self._present(mapping, key, required)
+        node = self._present(mapping, key, required, about)
         if node is None:
             return None
         if not isinstance(node, Scalar) or node.kind != "integer" or isinstance(node.value, bool):
@@ -221,14 +275,14 @@ class FieldReader:
             return default
         return bool(node.value)
 
-    def date(self, mapping: Mapping, key: str, required: bool = True) -> date | None:
-        """Return an ISO date field (2024-01-05) from the Republic's founding on; 民國 and slashed dates are refused
-        with the ISO form to write."""
-        node = self._present(mapping, key, required)
+    def date(self, mapping: Mapping, key: str, required: bool = True, about: Field | None = None) -> date | None:
+        """Return an ISO date field (2024-01-05) from the Republic's founding on, as the schema's pattern says; 民國
+        and slashed dates are refused with the ISO form to write."""
+        node = self._present(mapping, key, required, about)
         if node is None:
             return None
-        value = _iso_date(node)
-        if value is None or value.year < _FIRST_ROC_YEAR:
+        value = _iso_date(node, about.pattern if about is not None and about.pattern else _date_pattern())
+        if value is None:
             raw = node.raw if isinstance(node, Scalar) else "…"
             self.error(node.line, bi(f"\"{key}\" must be a Gregorian date written YYYY-MM-DD (2024-01-05), not `{raw}`",
                                      f"「{key}」須為西元日期，寫成 YYYY-MM-DD（2024-01-05），而非 `{raw}`"),
@@ -236,9 +290,11 @@ class FieldReader:
             return None
         return value
 
-    def bilingual(self, mapping: Mapping, key: str, required: bool = True) -> Text | None:
-        """Return a ``{zh: …, en: …}`` field; Chinese is required, English optional."""
-        node = self._present(mapping, key, required)
+    def bilingual(self, mapping: Mapping, key: str, required: bool = True, about: Field | None = None,
+                  shape: Shape | None = None) -> Text | None:
+        """Return a ``{zh: …, en: …}`` field; Chinese is required, English optional (``shape``, the pair's schema,
+        says so where it is given). A caller that needs the English checks it, in its own words."""
+        node = self._present(mapping, key, required, about)
         if node is None:
             return None
         inner = self.as_mapping(node, f"\"{key}\"", node.line) if isinstance(node, Mapping) else None
@@ -249,14 +305,15 @@ class FieldReader:
                 self.error(line, bi(f"\"{key}\" must have zh: and en: lines under it",
                                     f"「{key}」底下須有 zh: 與 en: 兩行"), hint, "E-YAML-TYPE", col)
             return None
-        self.check_keys(inner, ("zh", "en"), f"\"{key}\"")
-        zh = self.text(inner, "zh", required=True)
-        en = self.text(inner, "en", required=False)
+        self.check_keys(inner, shape.names if shape else ("zh", "en"), f"\"{key}\"")
+        zh = self.text(inner, "zh", required=shape.field("zh").required if shape else True,
+                       about=shape.field("zh") if shape else None)
+        en = self.text(inner, "en", required=False, about=shape.field("en") if shape else None)
         return Text(zh, en) if zh is not None else None
 
-    def sequence(self, mapping: Mapping, key: str, required: bool = True) -> tuple[Node, ...]:
+    def sequence(self, mapping: Mapping, key: str, required: bool = True, about: Field | None = None) -> tuple[Node, ...]:
         """Return the items of a list field."""
-        node = self._present(mapping, key, required)
+        node = self._present(mapping, key, required, about)
         if node is None:
             return ()
         if not isinstance(node, Sequence):
@@ -274,3 +331,55 @@ class FieldReader:
             else:
                 self._wrong_type(key, item, "text")
         return tuple(values)
+
+
+class ShapedFields:
+    """The fields of one mapping, read as its schema describes them: which are required, what each holds, the
+    pattern an id follows; hints name the field as the schema does, with its example."""
+
+    def __init__(self, read: FieldReader, mapping: Mapping, shape: Shape) -> None:
+        self.read = read
+        self.mapping = mapping
+        self.shape = shape
+
+    def field(self, key: str) -> Field:
+        """Return a field's schema; a field the schema does not list is a programming error (KeyError)."""
+        return self.shape.field(key)
+
+    def node(self, key: str) -> Node | None:
+        """Return the node a field holds, as written, or None."""
+        return self.mapping.items.get(key)
+
+    def value(self, key: str):
+        """Return a field's value, read by what its schema says it holds; None (or the default of a true/false
+        field) when it is absent or wrong, which is reported."""
+        field = self.field(key)
+        read, mapping = self.read, self.mapping
+        kind = field.kind
+        if kind == "text":
+            return read.text(mapping, key, field.required, about=field)
+        if kind == "date":
+            return read.date(mapping, key, field.required, about=field)
+        if kind == "bilingual":
+            return read.bilingual(mapping, key, field.required, about=field, shape=self.shape.inner(key))
+        if kind == "integer":
+            return read.integer(mapping, key, field.required, about=field)
+        if kind == "boolean":
+            if field.required:
+                raise ValueError(f"a true/false field is optional, with a default: \"{key}\"")
+            return read.boolean(mapping, key, bool(field.default))
+        if kind == "texts":
+            return read.texts(mapping, key)
+        raise TypeError(f"\"{key}\" holds a {kind}: read it with sequence() or node()")
+
+    def identifier(self, key: str, id_of_name: Callable[[str], str | None] | None = None) -> str | None:
+        """Return an id field, which must match the schema's pattern."""
+        field = self.field(key)
+        if field.pattern is None:
+            raise ValueError(f"the schema gives \"{key}\" no pattern")
+        return self.read.identifier(self.mapping, key, required=field.required, id_of_name=id_of_name, about=field)
+
+    def sequence(self, key: str) -> tuple[Node, ...]:
+        """Return the items of a list field."""
+        field = self.field(key)
+        return self.read.sequence(self.mapping, key, field.required, about=field)

@@ -1,15 +1,18 @@
 """The domain as frozen dataclasses: plan editions, goals, strategies, measures, agencies, quarters, outcomes."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-# Year 0000 would pass a plain [0-9]{4} and then fail as a date (Python's calendar starts at year 1).
-QUARTER_PATTERN = re.compile(r"^([1-9][0-9]{3})-Q([1-4])\Z", re.ASCII)
-MEASURE_ID_PATTERN = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+\Z", re.ASCII)
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z", re.ASCII)
+from .schema import shape
+
+# The patterns are the schemas' (actionplan/schemas/), which `check` and the editor both apply. The quarter's
+# pattern starts at year 1000: year 0000 would pass a plain [0-9]{4} and then fail as a date (Python's calendar
+# starts at year 1); its groups are the year and the quarter.
+QUARTER_PATTERN = shape("outcome").field("quarter").pattern
+MEASURE_ID_PATTERN = shape("outcome").field("measure").pattern
+SLUG_PATTERN = shape("agencies", "agencies").field("id").pattern
 ROC_OFFSET = 1911
 
 

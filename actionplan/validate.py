@@ -1,7 +1,6 @@
 """Cross-reference rules: entries against plans, agencies and periods; every problem, not the first."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from .agencies import is_responsible
@@ -10,14 +9,16 @@ from .fields import did_you_mean
 from .markdown import LinkTargets, check_markdown
 from .models import Corpus, Plan, Site
 from .routes import PageSpec, page_anchors
+from .schema import shape
 from .sources import bi
 
 _PLAN_MARKDOWN = ("preface", "implementation", "tracking", "attachment")
 """Plan chapters rendered as Markdown (the vision is a sentence, shown as plain text)."""
 _SITE_MARKDOWN = ("about", "privacy", "open_data")
-_BASE_PATH = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*", re.ASCII)
-_BASE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~/-]*)?", re.ASCII)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", re.ASCII)
+# What a value that becomes part of a link may be, as site.schema.json says.
+_BASE_PATH = shape("site").field("base_path").pattern
+_BASE_URL = shape("site").field("base_url").pattern
+_EMAIL = shape("site").field("email").pattern
 
 
 def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec]) -> None:

@@ -248,7 +248,7 @@ def test_empty_required_date_is_reported_at_its_line(make_site):
     project = make_site({CUSTOMS: customs(updated="")})
     assert errors(project) == [
         f'{CUSTOMS_PATH}:6: field "updated" is required | 必須填寫「updated」欄位: '
-        'write "updated: …" with a value | 請填寫「updated: …」',
+        'write "updated: …" (Last updated), e.g. updated: 2024-10-14 | 請填寫「updated: …」（更新日期），例如 updated: 2024-10-14',
     ]
 
 
@@ -256,7 +256,7 @@ def test_missing_agency_is_reported_at_the_front_matter(make_site):
     project = make_site({CUSTOMS: customs(agency=None)})
     assert errors(project) == [
         f'{CUSTOMS_PATH}:2: field "agency" is required | 必須填寫「agency」欄位: '
-        'write "agency: …" with a value | 請填寫「agency: …」',
+        'write "agency: …" (Reporting agency), e.g. agency: tipo | 請填寫「agency: …」（填報機關），例如 agency: tipo',
     ]
 
 
