@@ -8,9 +8,11 @@ from pathlib import Path
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from .admin import write_admin
 from .corpus import build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
+from .guide import load_guide
 from .i18n import MissingString
 from .models import Corpus
 from .render import asset_versions, make_environment, render_pages
@@ -39,6 +41,11 @@ class Project:
     def static(self) -> Path:
         return self.root / "static"
 
+    @property
+    def docs(self) -> Path:
+        """The editors' guide, published as a page of the site."""
+        return self.root / "docs"
+
 
 @dataclass
 class BuildReport:
@@ -60,11 +67,12 @@ def _load(project: Project, problems: Problems) -> tuple[Corpus | None, list[Pag
     """Return the validated corpus and its pages, or None and no pages when the content has errors."""
     docs = read_sources(project.content, problems)
     corpus = build_corpus(docs, project.content, problems)
+    guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
     if corpus is None:
         return None, []
     # The pages are planned before validation, which checks the links in the content against them; with a plan
     # file unreadable there is no whole site to check them against.
-    pages = plan_routes(corpus, problems) if "plans" not in corpus.incomplete else []
+    pages = plan_routes(corpus, problems, guide) if "plans" not in corpus.incomplete else []
     validate(corpus, problems, pages)
     return (None, []) if problems else (corpus, pages)
 
@@ -110,6 +118,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         staging = stage_dir(out_dir)
         started = time.perf_counter()
         report.files = write_site(rendered, project.static, redirect, staging)
+        report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
         report.timings["write"] = time.perf_counter() - started
         if search:
             started = time.perf_counter()

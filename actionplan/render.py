@@ -223,13 +223,14 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
     """Return every page rendered to bytes, in route order; ``facets`` are what each page (by path) tells the
     search."""
     helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
+    kinds = frozenset(page.kind for page in pages)  # pages that may be missing (the guide) are linked only if made
     rendered = []
     for page in pages:
         template = env.get_template(page.template)
         html = template.render(
             page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
             other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
-            facets=facets[page.path],
+            facets=facets[page.path], kinds=kinds,
             **page.context,
         )
         rendered.append(RenderedPage(page.output, html.encode("utf-8")))

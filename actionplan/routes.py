@@ -10,9 +10,11 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .errors import Problems
+from .guide import Guide, render_guide
 from .i18n import LANGUAGES
 from .models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from .sources import bi
+from .tracking import tracking_report
 
 
 _SECTIONS = {"agency": "agencies", "quarter": "quarters"}
@@ -34,9 +36,11 @@ def page_path(kind: str, lang: str, key: str = "") -> str:
         return f"{lang}/plans/{plan}/measures/{measure}/"
     if kind in _SECTIONS:
         return f"{lang}/{_SECTIONS[kind]}/{key}/"
+    if kind == "tracking":
+        return f"{lang}/quarters/{key}/tracking/"
     if kind == "404":
         return f"{lang}/404.html"
-    # Section pages with no key: agencies, quarters, search, about, sitemap, privacy, open-data.
+    # Section pages with no key: agencies, quarters, search, about, sitemap, privacy, open-data, guide.
     return f"{lang}/{kind}/"
 
 
@@ -78,6 +82,10 @@ def page_anchors(page: PageSpec) -> frozenset[str]:
         ids.add("measures")
     elif page.kind == "quarter":
         ids.update(_structure_ids(o.measure for o in outcomes))
+    elif page.kind == "tracking":
+        ids.update(f"agency-{group.agency.id}" for group in page.context["report"].groups)
+    elif page.kind == "guide":
+        ids.update(page.context["guide"].doc(page.lang).anchors)
     return frozenset(ids)
 
 
@@ -89,8 +97,9 @@ def _structure_ids(measure_ids: Iterable[str]) -> set[str]:
     return ids
 
 
-def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
-    """Return every page of the site in both languages; unsafe paths and two pages writing one file are reported."""
+def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) -> list[PageSpec]:
+    """Return every page of the site in both languages, with the editors' guide where there is one; unsafe paths
+    and two pages writing one file are reported."""
     by_measure: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     by_agency: dict[str, list[Outcome]] = defaultdict(list)
     by_quarter: dict[Quarter, list[Outcome]] = defaultdict(list)
@@ -133,14 +142,34 @@ def plan_routes(corpus: Corpus, problems: Problems) -> list[PageSpec]:
             first = by_quarter[quarter][0]
             add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
                 quarter=quarter, outcomes=by_quarter[quarter])
+            # The report shows the quarter's entries against every measure of its editions: it changes with both.
+            report = tracking_report(corpus, quarter)
+            add("tracking", quarter.slug, "tracking.html", newest(by_quarter[quarter], *(p.updated for p in report.editions)),
+                (first.path, first.lines["quarter"]), quarter=quarter, report=report)
         for kind in ("search", "about", "sitemap"):
             add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, quarters=quarters)
         add("privacy", "", "statement.html", site_updated, statement=corpus.site.privacy, title_key="nav_privacy")
         add("open-data", "", "statement.html", site_updated, statement=corpus.site.open_data, title_key="nav_open_data")
         add("404", "", "404.html", site_updated)
+    if guide is not None:
+        pages += _guide_pages(corpus, guide, pages)
     _report_unsafe_paths(pages, problems)
     _report_collisions(pages, problems)
     return pages
+
+
+def _guide_pages(corpus: Corpus, guide: Guide, pages: list[PageSpec]) -> list[PageSpec]:
+    """Return the guide's page in each language, rendered once the site's other pages are known: the guide links
+    the site addresses it mentions where the site has them."""
+    base = corpus.site.base_path
+    urls = {lang: base + page_path("guide", lang) for lang in LANGUAGES}
+    site_paths = frozenset(page.path for page in pages) | {page_path("guide", lang) for lang in LANGUAGES}
+    made = []
+    for lang in LANGUAGES:
+        doc = guide.doc(lang)
+        parts = render_guide(guide, lang, base, site_paths, urls)
+        made.append(PageSpec("guide", lang, "", "guide.html", doc.updated, {"guide": guide, "parts": parts}, doc.path, 0))
+    return made
 
 
 def _neighbours(plan: Plan, measure: Measure) -> tuple[Measure | None, Measure | None]:

@@ -10,6 +10,7 @@ import functools
 import itertools
 import json
 import queue
+import re
 import secrets
 import sys
 import threading
@@ -45,15 +46,45 @@ WATCHER_READY_SECONDS = 0.3
 LAST_GOOD = "The preview still shows the last good build. 預覽仍顯示上一次成功的版本。"
 
 
-def production_headers(netlify_toml: Path) -> dict[str, str]:
-    """Return the headers netlify.toml sets for every path, so the preview runs under the same CSP."""
+@dataclass(frozen=True)
+class HeaderRule:
+    """One ``[[headers]]`` table of netlify.toml: the paths it applies to and the headers it sets."""
+
+    pattern: str
+    """The ``for`` path, as written: ``/*``, ``/admin/*``."""
+    values: dict[str, str]
+
+    def matches(self, path: str) -> bool:
+        """Return whether the rule applies to a URL path, as Netlify matches ``for`` (its headers-parser)."""
+        parts = [part for part in self.pattern.split("/") if part]
+        # A lone * also matches nothing at all (/admin/* matches /admin), a :placeholder one segment, * inside a
+        # segment any run of characters.
+        regex = "/".join("?(.*)" if part == "*" else "([^/]+)" if part.startswith(":")
+                         else ".*".join(map(re.escape, part.split("*"))) for part in parts)
+        return re.fullmatch(f"/{regex}/?", path, re.IGNORECASE) is not None
+
+
+def header_rules(netlify_toml: Path) -> tuple[HeaderRule, ...]:
+    """Return netlify.toml's header rules, in its order; none when there is no netlify.toml."""
     if not netlify_toml.exists():
-        return {}
+        return ()
     config = tomllib.loads(netlify_toml.read_text(encoding="utf-8"))
+    return tuple(HeaderRule(rule["for"], dict(rule.get("values", {}))) for rule in config.get("headers", []))
+
+
+def headers_for(rules: tuple[HeaderRule, ...], path: str) -> dict[str, str]:
+    """Return the headers the rules set for a URL path: those of every rule that matches it, a later rule's value
+    replacing an earlier one's, as ``netlify dev`` does (netlify.toml sets no header twice for one path)."""
     headers: dict[str, str] = {}
-    for rule in config.get("headers", []):
-        if rule.get("for") == "/*":
-            headers.update(rule.get("values", {}))
+    for rule in rules:
+        if rule.matches(path):
+            headers.update(rule.values)
+    return headers
+
+
+def production_headers(netlify_toml: Path, path: str = "/zh/") -> dict[str, str]:
+    """Return the headers netlify.toml sets for a URL path (by default a page's), as the preview sends them."""
+    headers = headers_for(header_rules(netlify_toml), path)
     # HSTS on localhost would pin plain-http previews of other projects to https; leave it to production.
     headers.pop("Strict-Transport-Security", None)
     return headers
@@ -62,10 +93,13 @@ def production_headers(netlify_toml: Path) -> dict[str, str]:
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Serves the built site with production headers and the site's own 404 page."""
 
-    extra_headers: dict[str, str] = {}
+    header_rules: tuple[HeaderRule, ...] = ()
+    """netlify.toml's header rules, applied by the path asked for, as Netlify applies them."""
 
     def end_headers(self) -> None:
-        for name, value in self.extra_headers.items():
+        headers = headers_for(self.header_rules, urlsplit(self.path).path)
+        headers.pop("Strict-Transport-Security", None)  # see production_headers
+        for name, value in headers.items():
             self.send_header(name, value)
         super().end_headers()
 
@@ -260,7 +294,7 @@ class PreviewServer:
         self._builds = itertools.count(1)
         self.events = BuildEvents(BuildState(site=f"{self._run}.0"))
         handler = type("Handler", (LivePreviewHandler,), {
-            "extra_headers": production_headers(project.root / "netlify.toml"), "events": self.events})
+            "header_rules": header_rules(project.root / "netlify.toml"), "events": self.events})
         # Bound here, before the first build, so a port in use fails at once.
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(self.out_dir)))
         self._building = threading.Lock()
@@ -333,7 +367,8 @@ class PreviewServer:
         return BuildState(f"{self._run}.{next(self._builds)}")
 
     def _watch(self) -> None:
-        watched = [p for p in (self.project.content, self.project.templates, self.project.static) if p.exists()]
+        watched = [p for p in (self.project.content, self.project.templates, self.project.static, self.project.docs)
+                   if p.exists()]
         # Timeouts yield an empty set: the first one says the watcher is running.
         for changes in watch(*watched, stop_event=self._stopping, rust_timeout=int(WATCHER_READY_SECONDS * 1000),
                              yield_on_timeout=True):

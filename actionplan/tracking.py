@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, date
 
 from .agencies import is_responsible
 from .models import Agency, Corpus, Measure, Outcome, Plan, Quarter, Text
@@ -131,7 +131,8 @@ def tracking_report(corpus: Corpus, quarter: Quarter) -> TrackingReport:
 def due_date(quarter: Quarter) -> date:
     """Return the day the quarter's entries are due: the 15th of the month after it."""
     if quarter.number == 4:
-        return date(quarter.year + 1, 1, DUE_DAY)
+        # 9999-Q4 is a quarter editors can write, and its due day is past the calendar's last year.
+        return date(quarter.year + 1, 1, DUE_DAY) if quarter.year < MAXYEAR else date.max
     return date(quarter.year, quarter.end.month + 1, DUE_DAY)
 
 

@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def _project_with(tmp_path: Path, content: Path | None) -> Project:
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copytree(ROOT / "static", tmp_path / "static")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")  # the editors' guide is a page of the site
     if content is not None:
         shutil.copytree(content, tmp_path / "content")
         # Interface strings are part of the templates' contract, not of the corpus under test.
@@ -79,9 +80,10 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
 @pytest.fixture(scope="session")
 def server(published_site) -> Iterator[str]:
     """Return the base URL of the published site, served with netlify.toml's production headers (its CSP)."""
-    from actionplan.serve import PreviewHandler, production_headers
+    from actionplan.serve import PreviewHandler, header_rules
 
-    handler = type("Handler", (PreviewHandler,), {"extra_headers": production_headers(ROOT / "netlify.toml")})
+    # Each path gets the headers of the rules matching it, as on Netlify: /admin/ has a policy of its own.
+    handler = type("Handler", (PreviewHandler,), {"header_rules": header_rules(ROOT / "netlify.toml")})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(published_site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"

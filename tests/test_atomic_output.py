@@ -59,7 +59,7 @@ def built(make_site) -> tuple[Project, Before]:
     first = run_build(project, "--no-search")
     assert first.exit_code == 0, first.output
     before = Before(project)
-    assert len(before.files) > 20 and before.siblings == ["content", "site", "static", "templates"]
+    assert len(before.files) > 20 and before.siblings == ["content", "docs", "site", "static", "templates"]
     return project, before
 
 

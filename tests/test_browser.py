@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from actionplan.errors import Problems
+from actionplan.guide import load_guide
 from actionplan.pipeline import Project, load
 from actionplan.routes import page_path, plan_routes
 from conftest import FIGURES, ROOT, count, installed_tool
@@ -15,7 +16,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # One page of each kind, the richest instance where a kind has several: every page type the site has.
 PAGES = {
     "home": "", "plan": "2018", "measure": "2018/7.1.2", "agencies": "", "agency": "ida", "quarters": "",
-    "quarter": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "", "open-data": "", "404": "",
+    "quarter": "2018-q3", "tracking": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "",
+    "open-data": "", "404": "", "guide": "",
 }
 EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo")]
 SEARCHES = {"zh": "營業秘密", "en": "customs"}
@@ -57,7 +59,8 @@ def test_the_list_covers_every_page_type_the_site_has():
     problems = Problems(ROOT)
     corpus = load(Project(ROOT), problems)
     assert corpus is not None
-    assert {page.kind for page in plan_routes(corpus, problems)} == set(PAGES)
+    guide = load_guide(Project(ROOT).docs, problems)
+    assert {page.kind for page in plan_routes(corpus, problems, guide)} == set(PAGES)
 
 
 def test_no_page_type_breaks_the_content_security_policy(browser, server):

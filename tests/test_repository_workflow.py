@@ -269,12 +269,13 @@ def test_netlify_keeps_its_redirects_and_headers(netlify):
     assert netlify["build"]["publish"] == "site"
     assert [(r["from"], r["to"], r["status"]) for r in netlify["redirects"]] == [
         ("/", "/zh/", 302), ("/en/*", "/en/404.html", 404), ("/*", "/zh/404.html", 404)]
-    assert [h["for"] for h in netlify["headers"]] == ["/*", "/assets/*"]
+    assert [h["for"] for h in netlify["headers"]] == [
+        "/*", "/", "/index.html", "/zh/*", "/en/*", "/pagefind/*", "/assets/*", "/admin/*"]
 
 
 def test_the_preview_server_still_reads_the_production_headers(netlify):
     headers = production_headers(ROOT / "netlify.toml")
-    policy = next(h["values"]["Content-Security-Policy"] for h in netlify["headers"] if h["for"] == "/*")
+    policy = next(h["values"]["Content-Security-Policy"] for h in netlify["headers"] if h["for"] == "/zh/*")
     assert headers["Content-Security-Policy"] == policy
     assert policy.startswith("default-src 'self';") and "frame-ancestors 'none'" in policy
     assert headers["X-Content-Type-Options"] == "nosniff"
