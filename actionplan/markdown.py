@@ -12,6 +12,7 @@ from markdown_it.rules_block import reference as reference_rule
 from markdown_it.token import Token
 
 from .errors import ERROR, WARNING, Problems
+from .parallel import ordered_map
 from .fields import did_you_mean
 from .sources import bi
 
@@ -54,30 +55,45 @@ def _drop_cjk_soft_breaks(state) -> None:
                 child.type, child.content = "text", ""
 
 
-def _shift_heading(self, tokens: list[Token], idx: int, options, env) -> str:
-    token = tokens[idx]
-    level = min(6, int(token.tag[1]) + int(env.get("heading_offset", 0)))
-    token.tag = f"h{level}"
-    return self.renderToken(tokens, idx, options, env)
-
-
 def make_renderer() -> MarkdownIt:
     """Return the markdown-it parser used for publishing: raw HTML off, unsafe links refused, tables on."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING})
     md.enable("table")
     md.validateLink = is_safe_link
     md.core.ruler.push("cjk_soft_breaks", _drop_cjk_soft_breaks)
-    md.add_render_rule("heading_open", _shift_heading)
-    md.add_render_rule("heading_close", _shift_heading)
     return md
 
 
 _renderer = make_renderer()
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+_rendered: dict[str, str] = {}
+"""HTML by Markdown text: an entry is shown on its measure, agency and quarter pages, and parsing is most of the
+time a build takes, so each text is parsed once (by ``prerender``, on every core)."""
+
+
+def _html(text: str) -> str:
+    html = _rendered.get(text)
+    if html is None:
+        html = _rendered[text] = _renderer.render(text)
+    return html
 
 
 def render(text: str, heading_offset: int = 0) -> str:
     """Return HTML for editor Markdown; headings start ``heading_offset`` levels below h1."""
-    return _renderer.render(text, {"heading_offset": heading_offset})
+    html = _html(text)
+    if heading_offset and "<h" in html:
+        # With raw HTML off, every tag in the output is the renderer's own: a heading tag is a heading.
+        html = _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + heading_offset)}>", html)
+    return html
+
+
+def prerender(texts: list[str]) -> None:
+    """Parse ``texts`` on every core and keep their HTML for ``render``, forgetting texts no longer in use."""
+    global _rendered
+    unique = sorted(set(texts))
+    known = {text: _rendered[text] for text in unique if text in _rendered}
+    todo = [text for text in unique if text not in known]
+    _rendered = {**known, **dict(zip(todo, ordered_map(_renderer.render, todo)))}
 
 
 # The checker accepts everything on purpose, so that it sees what the publishing parser would neutralise. Its

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
 from .corpus import build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
 from .i18n import MissingString
 from .models import Corpus
-from .render import asset_versions, make_environment, render_pages
+from .render import RenderFailed, asset_versions, make_environment, render_pages, template_location
 from .routes import PageSpec, plan_routes
 from .search import SearchIndexFailed, index_search
 from .sources import bi, read_sources
@@ -95,11 +94,10 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         rendered = render_pages(pages, corpus, env, versions, facets)
         redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
     except (TemplateError, MissingString) as err:
-        path, line = _template_location(err, project.templates)
-        reason = (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
-        problems.add(path, line, f"{bi('template error', '版型錯誤')}: {reason}",
-                     bi("correct the template; content is not the cause", "請更正版型；問題不在內容"), code="E-TEMPLATE")
-        raise BuildFailed(problems) from err
+        raise _template_failed(problems, *template_location(err, project.templates),
+                               (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
+    except RenderFailed as err:
+        raise _template_failed(problems, err.path, err.line, err.reason) from err
     report.timings["render"] = time.perf_counter() - started
     report.pages = len(rendered)
 
@@ -132,16 +130,10 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     return report
 
 
-def _template_location(err: Exception, templates: Path) -> tuple[Path, int]:
-    """Return the template file and line an error comes from, or the templates folder when neither is known."""
-    if isinstance(err, TemplateSyntaxError) and err.filename:
-        return Path(err.filename), err.lineno
-    # Jinja rewrites tracebacks so that the frames of a template carry its file name and line.
-    for frame in reversed(traceback.extract_tb(err.__traceback__)):
-        path = Path(frame.filename).resolve()
-        if path.is_relative_to(templates.resolve()) and frame.lineno:
-            return path, frame.lineno
-    return templates, 0
+def _template_failed(problems: Problems, path: Path, line: int, reason: str) -> BuildFailed:
+    problems.add(path, line, f"{bi('template error', '版型錯誤')}: {reason}",
+                 bi("correct the template; content is not the cause", "請更正版型；問題不在內容"), code="E-TEMPLATE")
+    return BuildFailed(problems)
 
 
 def _raise_if_failed(problems: Problems, strict: bool) -> None:
