@@ -55,16 +55,22 @@ def load(project: Project, problems: Problems) -> Corpus | None:
     return _load(project, problems)[0]
 
 
-def _load(project: Project, problems: Problems) -> tuple[Corpus | None, list[PageSpec]]:
-    """Return the validated corpus and its pages, or None and no pages when the content has errors."""
+def _load(project: Project, problems: Problems, timings: dict[str, float] | None = None) -> tuple[Corpus | None, list[PageSpec]]:
+    """Return the validated corpus and its pages, or None and no pages when the content has errors; how long
+    loading and validating took goes into ``timings``."""
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     docs = read_sources(project.content, problems)
     corpus = build_corpus(docs, project.content, problems)
+    timings["load"] = time.perf_counter() - started
     if corpus is None:
         return None, []
+    started = time.perf_counter()
     # The pages are planned before validation, which checks the links in the content against them; with a plan
     # file unreadable there is no whole site to check them against.
     pages = plan_routes(corpus, problems) if "plans" not in corpus.incomplete else []
     validate(corpus, problems, pages)
+    timings["validate"] = time.perf_counter() - started
     return (None, []) if problems else (corpus, pages)
 
 
@@ -80,9 +86,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was."""
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
-    started = time.perf_counter()
-    corpus, pages = _load(project, problems)
-    report.timings["load+validate"] = time.perf_counter() - started
+    corpus, pages = _load(project, problems, report.timings)
     _raise_if_failed(problems, strict)
     assert corpus is not None
 

@@ -17,6 +17,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from .errors import WARNING, Problems
+from .parallel import ordered_map
 
 # libyaml is several times faster; fall back to the pure-Python parser where it is not compiled in.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -699,7 +700,15 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceDoc]:
         p for p in content_dir.rglob("*")
         if p.is_file() and p.suffix in (".yaml", ".yml", ".md") and not p.name.startswith(".")
     )
-    return [read_source(p, problems) for p in paths]
+    def read(path: Path) -> tuple[SourceDoc, Problems]:
+        found = Problems(problems.root)
+        return read_source(path, found), found
+
+    docs = []
+    for doc, found in ordered_map(read, paths):
+        problems.extend(found)
+        docs.append(doc)
+    return docs
 
 
 def is_date(node: Node) -> bool:
