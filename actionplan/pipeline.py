@@ -1,12 +1,15 @@
 """The build, top to bottom: load, validate, plan routes, render, write beside the old site, index, swap in."""
 from __future__ import annotations
 
+import sys
 import time
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import TemplateError
 
+from .build_state import BuildState, page_fingerprints
 from .corpus import build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
@@ -14,7 +17,7 @@ from .i18n import MissingString
 from .models import Corpus
 from .render import RenderFailed, asset_versions, make_environment, render_pages, template_location
 from .routes import PageSpec, plan_routes
-from .search import SearchIndexFailed, index_search
+from .search import PAGEFIND_VERSION, SearchIndexFailed, index_search, reuse_search_index
 from .sources import bi, read_sources
 from .validate import validate
 from .write import discard, stage_dir, swap_in, write_site
@@ -48,6 +51,10 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     problems: Problems | None = None
     search_summary: str = ""
+    rendered: int = 0
+    """How many pages were rendered; the others were taken unchanged from the last build."""
+    unchanged: bool = False
+    """Whether nothing had changed since the last build, which was left as it was."""
 
 
 def load(project: Project, problems: Problems) -> Corpus | None:
@@ -82,10 +89,24 @@ def check(project: Project, strict: bool = False) -> Problems:
     return problems
 
 
-def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True) -> BuildReport:
-    """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was."""
+def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True, reuse: bool = True) -> BuildReport:
+    """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was.
+
+    With ``reuse``, what the last build into ``out_dir`` made is used again where its sources have not changed:
+    nothing is done when no source has, and unchanged pages are taken from the old site. The bytes are the same
+    either way. What this build made is recorded beside ``out_dir`` for the next."""
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
+    started = time.perf_counter()
+    state = BuildState.load(out_dir)
+    sources = [project.content, project.templates, project.static]
+    inputs = state.hash_sources(sources, _options(strict, search))
+    report.timings["sources"] = time.perf_counter() - started
+    if reuse and inputs == state.inputs and state.site_intact(out_dir):
+        report.unchanged = True
+        report.pages, report.files = state.report["pages"], state.report["files"]
+        return report
+
     corpus, pages = _load(project, problems, report.timings)
     _raise_if_failed(problems, strict)
     assert corpus is not None
@@ -95,7 +116,12 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     versions = asset_versions(project.static)
     try:
         facets = {page.path: page_facets(page, corpus) for page in pages}
-        rendered = render_pages(pages, corpus, env, versions, facets)
+        fingerprints = page_fingerprints(pages, corpus, facets, state.code_hash([project.templates, project.static]))
+        reused = sorted(out for out, fingerprint in fingerprints.items()
+                        if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
+        unchanged = set(reused)
+        rendered = render_pages([page for page in pages if page.output.as_posix() not in unchanged], corpus, env,
+                                versions, facets)
         redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
     except (TemplateError, MissingString) as err:
         raise _template_failed(problems, *template_location(err, project.templates),
@@ -103,7 +129,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     except RenderFailed as err:
         raise _template_failed(problems, err.path, err.line, err.reason) from err
     report.timings["render"] = time.perf_counter() - started
-    report.pages = len(rendered)
+    report.pages, report.rendered = len(pages), len(rendered)
 
     # Whatever happens from here on, even an exception nobody anticipated or Ctrl-C, the staging folder goes and
     # out_dir stays as it was; after a successful swap the staging folder has become out_dir and is not there.
@@ -111,11 +137,15 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     try:
         staging = stage_dir(out_dir)
         started = time.perf_counter()
-        report.files = write_site(rendered, project.static, redirect, staging)
+        report.files = write_site(rendered, project.static, redirect, staging, reused, out_dir)
         report.timings["write"] = time.perf_counter() - started
         if search:
             started = time.perf_counter()
-            report.search_summary = index_search(staging, facets)
+            if not rendered and state.search_index_intact(out_dir):
+                reuse_search_index(out_dir, staging)
+                report.search_summary = "the search index is unchanged"
+            else:
+                report.search_summary = index_search(staging, facets)
             report.timings["search index"] = time.perf_counter() - started
         swap_in(staging, out_dir)
     except SearchIndexFailed as err:
@@ -131,7 +161,17 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     finally:
         if staging is not None:
             discard(staging)
+    state.inputs, state.pages = inputs, fingerprints
+    state.report = {"pages": report.pages, "files": report.files}
+    state.record_outputs(out_dir)
+    state.save()
     return report
+
+
+def _options(strict: bool, search: bool) -> str:
+    """Return what besides the sources decides a build's bytes."""
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("jinja2", "markdown-it-py", "PyYAML", "MarkupSafe"))
+    return f"strict={strict} search={search} pagefind={PAGEFIND_VERSION} python={sys.version} {versions}"
 
 
 def _template_failed(problems: Problems, path: Path, line: int, reason: str) -> BuildFailed:
