@@ -52,6 +52,8 @@ class BuildState:
     """By output file: the fingerprint of what it was rendered from."""
     outputs: dict[str, list] = dataclasses.field(default_factory=dict)
     """By output file: [size, modification time in ns, inode], to notice a site changed by hand."""
+    checked: dict = dataclasses.field(default_factory=dict)
+    """What each entry text was found to have, by a hash of the text and where it is (see validate)."""
     report: dict = dataclasses.field(default_factory=dict)
     """The page and file counts of the build, reported again when nothing changed."""
 

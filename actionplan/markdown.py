@@ -165,6 +165,8 @@ class _TextCheck:
         self.first_line = first_line
         self.problems = problems
         self.targets = targets
+        self.linked = False
+        """Whether the text links anywhere, so that what was found depends on the site's pages."""
 
     def add(self, line: int, message: str, hint: str, code: str, severity: str = ERROR, col: int = 0) -> None:
         self.problems.add(self.path, line, message, hint, code=code, severity=severity, col=col)
@@ -269,6 +271,7 @@ class _TextCheck:
                     "請改用 Markdown：清單用 -，編號用 1.，段落間空一行，圖片用 ![說明](file.png)"), "E-MD-HTML")
 
     def link(self, href: str, line: int, image: bool) -> None:
+        self.linked = True
         if not is_safe_link(href):
             self.add(line, bi(f"link target \"{href}\" is not allowed", f"不允許的連結目標「{href}」"),
                      bi("link only to https://, http://, mailto: or a page of this site",
@@ -317,7 +320,10 @@ class _TextCheck:
                          "請依該筆執行成效的「本筆連結」寫 #entry-…，或刪除 # 之後的部分"), "E-LINK-INTERNAL")
 
 
-def check_markdown(text: str, path: Path, first_line: int, problems: Problems, targets: LinkTargets | None = None) -> None:
+def check_markdown(text: str, path: Path, first_line: int, problems: Problems, targets: LinkTargets | None = None) -> bool:
     """Report raw HTML, unsafe or broken links, images without alt text, headerless tables, nesting the renderer would
-    cut, and CJK Markdown that silently fails to parse; links to this site are checked when ``targets`` is given."""
-    _TextCheck(path, first_line, problems, targets).run(text)
+    cut, and CJK Markdown that silently fails to parse; links to this site are checked when ``targets`` is given.
+    Return whether the text has links, whose findings depend on the site's pages."""
+    check = _TextCheck(path, first_line, problems, targets)
+    check.run(text)
+    return check.linked

@@ -62,9 +62,10 @@ def load(project: Project, problems: Problems) -> Corpus | None:
     return _load(project, problems)[0]
 
 
-def _load(project: Project, problems: Problems, timings: dict[str, float] | None = None) -> tuple[Corpus | None, list[PageSpec]]:
+def _load(project: Project, problems: Problems, timings: dict[str, float] | None = None,
+          checked: dict | None = None) -> tuple[Corpus | None, list[PageSpec]]:
     """Return the validated corpus and its pages, or None and no pages when the content has errors; how long
-    loading and validating took goes into ``timings``."""
+    loading and validating took goes into ``timings``, and what texts were found to have into ``checked``."""
     timings = {} if timings is None else timings
     started = time.perf_counter()
     docs = read_sources(project.content, problems)
@@ -76,7 +77,7 @@ def _load(project: Project, problems: Problems, timings: dict[str, float] | None
     # The pages are planned before validation, which checks the links in the content against them; with a plan
     # file unreadable there is no whole site to check them against.
     pages = plan_routes(corpus, problems) if "plans" not in corpus.incomplete else []
-    validate(corpus, problems, pages)
+    validate(corpus, problems, pages, checked)
     timings["validate"] = time.perf_counter() - started
     return (None, []) if problems else (corpus, pages)
 
@@ -107,7 +108,9 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         report.pages, report.files = state.report["pages"], state.report["files"]
         return report
 
-    corpus, pages = _load(project, problems, report.timings)
+    if not reuse:
+        state.checked = {}
+    corpus, pages = _load(project, problems, report.timings, state.checked)
     _raise_if_failed(problems, strict)
     assert corpus is not None
 

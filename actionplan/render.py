@@ -243,8 +243,8 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
                  facets: dict[str, Facets]) -> list[RenderedPage]:
     """Return every page rendered to bytes, in route order, on every core; ``facets`` are what each page (by path)
     tells the search. A template error raises RenderFailed."""
-    texts = [text for o in corpus.outcomes for text in (o.body.zh, o.body.en) if text]
-    markdown.prerender(texts)
+    shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
+    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text])
     helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 
