@@ -32,16 +32,24 @@ strict_option = click.option("--strict", is_flag=True, help="Treat warnings as e
 @cli.command("build")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Output folder (default: site/).")
 @click.option("--no-search", is_flag=True, help="Skip the Pagefind search index (faster previews).")
+@click.option("--fresh", is_flag=True,
+              help="Render every page, ignoring what the last build into the folder made (the bytes are the same).")
 @root_option
 @strict_option
-def build_command(out: str | None, no_search: bool, root: str | None, strict: bool) -> None:
+def build_command(out: str | None, no_search: bool, fresh: bool, root: str | None, strict: bool) -> None:
     """Check the content, render every page in both languages, and index them for search."""
     project = _project(root)
     out_dir = Path(out).resolve() if out else project.root / "site"
-    report = build(project, out_dir, strict=strict, search=not no_search)
+    report = build(project, out_dir, strict=strict, search=not no_search, reuse=not fresh)
     _print_warnings(report.problems)
     stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
-    click.echo(f"Built {report.pages} pages ({report.files} files) into {out_dir} [{stages}]")
+    if report.unchanged:
+        click.echo(f"Nothing changed since the last build: {out_dir} is up to date ({report.pages} pages). "
+                   f"自上次建置以來沒有變更，{out_dir} 已是最新。 [{stages}]")
+    else:
+        reused = report.pages - report.rendered
+        taken = f", {reused} unchanged from the last build" if reused else ""
+        click.echo(f"Built {report.pages} pages{taken} ({report.files} files) into {out_dir} [{stages}]")
 
 
 @cli.command("check")

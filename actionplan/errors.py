@@ -76,6 +76,15 @@ class Problems:
         """Record one problem."""
         self._items.append(Problem(self.rel(path), line, col, code, message, hint, severity))
 
+    def include(self, found: list[Problem]) -> None:
+        """Record problems found before, as ``found`` lists them."""
+        self._items.extend(found)
+
+    @property
+    def found(self) -> list[Problem]:
+        """Return every problem, errors and warnings, in the order found."""
+        return list(self._items)
+
     def extend(self, problems: "Problems") -> None:
         """Take over every problem another collector holds."""
         self._items.extend(problems._items)

@@ -12,6 +12,7 @@ from markdown_it.rules_block import reference as reference_rule
 from markdown_it.token import Token
 
 from .errors import ERROR, WARNING, Problems
+from .parallel import ordered_map
 from .fields import did_you_mean
 from .sources import bi
 
@@ -54,30 +55,45 @@ def _drop_cjk_soft_breaks(state) -> None:
                 child.type, child.content = "text", ""
 
 
-def _shift_heading(self, tokens: list[Token], idx: int, options, env) -> str:
-    token = tokens[idx]
-    level = min(6, int(token.tag[1]) + int(env.get("heading_offset", 0)))
-    token.tag = f"h{level}"
-    return self.renderToken(tokens, idx, options, env)
-
-
 def make_renderer() -> MarkdownIt:
     """Return the markdown-it parser used for publishing: raw HTML off, unsafe links refused, tables on."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING})
     md.enable("table")
     md.validateLink = is_safe_link
     md.core.ruler.push("cjk_soft_breaks", _drop_cjk_soft_breaks)
-    md.add_render_rule("heading_open", _shift_heading)
-    md.add_render_rule("heading_close", _shift_heading)
     return md
 
 
 _renderer = make_renderer()
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+_rendered: dict[str, str] = {}
+"""HTML by Markdown text: an entry is shown on its measure, agency and quarter pages, and parsing is most of the
+time a build takes, so each text is parsed once (by ``prerender``, on every core)."""
+
+
+def _html(text: str) -> str:
+    html = _rendered.get(text)
+    if html is None:
+        html = _rendered[text] = _renderer.render(text)
+    return html
 
 
 def render(text: str, heading_offset: int = 0) -> str:
     """Return HTML for editor Markdown; headings start ``heading_offset`` levels below h1."""
-    return _renderer.render(text, {"heading_offset": heading_offset})
+    html = _html(text)
+    if heading_offset and "<h" in html:
+        # With raw HTML off, every tag in the output is the renderer's own: a heading tag is a heading.
+        html = _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + heading_offset)}>", html)
+    return html
+
+
+def prerender(texts: list[str]) -> None:
+    """Parse ``texts`` on every core and keep their HTML for ``render``, forgetting texts no longer in use."""
+    global _rendered
+    unique = sorted(set(texts))
+    known = {text: _rendered[text] for text in unique if text in _rendered}
+    todo = [text for text in unique if text not in known]
+    _rendered = {**known, **dict(zip(todo, ordered_map(_renderer.render, todo)))}
 
 
 # The checker accepts everything on purpose, so that it sees what the publishing parser would neutralise. Its
@@ -149,6 +165,8 @@ class _TextCheck:
         self.first_line = first_line
         self.problems = problems
         self.targets = targets
+        self.linked = False
+        """Whether the text links anywhere, so that what was found depends on the site's pages."""
 
     def add(self, line: int, message: str, hint: str, code: str, severity: str = ERROR, col: int = 0) -> None:
         self.problems.add(self.path, line, message, hint, code=code, severity=severity, col=col)
@@ -253,6 +271,7 @@ class _TextCheck:
                     "請改用 Markdown：清單用 -，編號用 1.，段落間空一行，圖片用 ![說明](file.png)"), "E-MD-HTML")
 
     def link(self, href: str, line: int, image: bool) -> None:
+        self.linked = True
         if not is_safe_link(href):
             self.add(line, bi(f"link target \"{href}\" is not allowed", f"不允許的連結目標「{href}」"),
                      bi("link only to https://, http://, mailto: or a page of this site",
@@ -301,7 +320,10 @@ class _TextCheck:
                          "請依該筆執行成效的「本筆連結」寫 #entry-…，或刪除 # 之後的部分"), "E-LINK-INTERNAL")
 
 
-def check_markdown(text: str, path: Path, first_line: int, problems: Problems, targets: LinkTargets | None = None) -> None:
+def check_markdown(text: str, path: Path, first_line: int, problems: Problems, targets: LinkTargets | None = None) -> bool:
     """Report raw HTML, unsafe or broken links, images without alt text, headerless tables, nesting the renderer would
-    cut, and CJK Markdown that silently fails to parse; links to this site are checked when ``targets`` is given."""
-    _TextCheck(path, first_line, problems, targets).run(text)
+    cut, and CJK Markdown that silently fails to parse; links to this site are checked when ``targets`` is given.
+    Return whether the text has links, whose findings depend on the site's pages."""
+    check = _TextCheck(path, first_line, problems, targets)
+    check.run(text)
+    return check.linked

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -144,7 +145,7 @@ class Measure:
     note: Text | None = None
     """What the site says where the source is unclear, e.g. a cell without the lead/co slash."""
 
-    @property
+    @cached_property
     def id(self) -> str:
         return f"{self.goal}.{self.strategy}.{self.number}"
 
@@ -198,11 +199,16 @@ class Plan:
     text_lines: dict[str, int] = field(default_factory=dict, compare=False)
     """The line on which each bilingual text starts, by ``field.lang`` (``preface.zh``), for problems in its Markdown."""
 
-    @property
+    # Cached (the instance is frozen, so they cannot go stale): pages look measures up tens of thousands of times.
+    @cached_property
     def measures(self) -> tuple[Measure, ...]:
         return tuple(m for g in self.goals for s in g.strategies for m in s.measures)
 
-    @property
+    @cached_property
+    def measures_by_id(self) -> dict[str, Measure]:
+        return {m.id: m for m in self.measures}
+
+    @cached_property
     def strategies(self) -> tuple[Strategy, ...]:
         return tuple(s for g in self.goals for s in g.strategies)
 
@@ -288,7 +294,4 @@ class Corpus:
 
     def measure(self, plan: str, measure_id: str) -> Measure | None:
         """Return the measure with that id in that edition, if any."""
-        for measure in self.plans[plan].measures if plan in self.plans else ():
-            if measure.id == measure_id:
-                return measure
-        return None
+        return self.plans[plan].measures_by_id.get(measure_id) if plan in self.plans else None

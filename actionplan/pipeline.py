@@ -1,23 +1,25 @@
 """The build, top to bottom: load, validate, plan routes, render, write beside the old site, index, swap in."""
 from __future__ import annotations
 
+import sys
 import time
-import traceback
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import TemplateError
 
-from .admin import write_admin
+from .admin import configured_backend, write_admin
+from .build_state import BuildState, page_fingerprints
 from .corpus import build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
 from .guide import load_guide
 from .i18n import MissingString
 from .models import Corpus
-from .render import asset_versions, make_environment, render_pages
+from .render import RenderFailed, asset_versions, make_environment, render_pages, template_location
 from .routes import PageSpec, plan_routes
-from .search import SearchIndexFailed, index_search
+from .search import PAGEFIND_VERSION, SearchIndexFailed, index_search, reuse_search_index
 from .sources import bi, read_sources
 from .validate import validate
 from .write import discard, stage_dir, swap_in, write_site
@@ -56,6 +58,10 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     problems: Problems | None = None
     search_summary: str = ""
+    rendered: int = 0
+    """How many pages were rendered; the others were taken unchanged from the last build."""
+    unchanged: bool = False
+    """Whether nothing had changed since the last build, which was left as it was."""
 
 
 def load(project: Project, problems: Problems) -> Corpus | None:
@@ -63,17 +69,24 @@ def load(project: Project, problems: Problems) -> Corpus | None:
     return _load(project, problems)[0]
 
 
-def _load(project: Project, problems: Problems) -> tuple[Corpus | None, list[PageSpec]]:
-    """Return the validated corpus and its pages, or None and no pages when the content has errors."""
+def _load(project: Project, problems: Problems, timings: dict[str, float] | None = None,
+          checked: dict | None = None) -> tuple[Corpus | None, list[PageSpec]]:
+    """Return the validated corpus and its pages, or None and no pages when the content has errors; how long
+    loading and validating took goes into ``timings``, and what texts were found to have into ``checked``."""
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     docs = read_sources(project.content, problems)
     corpus = build_corpus(docs, project.content, problems)
     guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
+    timings["load"] = time.perf_counter() - started
     if corpus is None:
         return None, []
+    started = time.perf_counter()
     # The pages are planned before validation, which checks the links in the content against them; with a plan
     # file unreadable there is no whole site to check them against.
     pages = plan_routes(corpus, problems, guide) if "plans" not in corpus.incomplete else []
-    validate(corpus, problems, pages)
+    validate(corpus, problems, pages, checked)
+    timings["validate"] = time.perf_counter() - started
     return (None, []) if problems else (corpus, pages)
 
 
@@ -85,13 +98,27 @@ def check(project: Project, strict: bool = False) -> Problems:
     return problems
 
 
-def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True) -> BuildReport:
-    """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was."""
+def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True, reuse: bool = True) -> BuildReport:
+    """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was.
+
+    With ``reuse``, what the last build into ``out_dir`` made is used again where its sources have not changed:
+    nothing is done when no source has, and unchanged pages are taken from the old site. The bytes are the same
+    either way. What this build made is recorded beside ``out_dir`` for the next."""
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
     started = time.perf_counter()
-    corpus, pages = _load(project, problems)
-    report.timings["load+validate"] = time.perf_counter() - started
+    state = BuildState.load(out_dir)
+    sources = [project.content, project.docs, project.templates, project.static]
+    inputs = state.hash_sources(sources, _options(strict, search))
+    report.timings["sources"] = time.perf_counter() - started
+    if reuse and inputs == state.inputs and state.site_intact(out_dir):
+        report.unchanged = True
+        report.pages, report.files = state.report["pages"], state.report["files"]
+        return report
+
+    if not reuse:
+        state.checked = {}
+    corpus, pages = _load(project, problems, report.timings, state.checked)
     _raise_if_failed(problems, strict)
     assert corpus is not None
 
@@ -100,16 +127,19 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     versions = asset_versions(project.static)
     try:
         facets = {page.path: page_facets(page, corpus) for page in pages}
-        rendered = render_pages(pages, corpus, env, versions, facets)
+        fingerprints = page_fingerprints(pages, corpus, facets, state.code_hash([project.templates, project.static]))
+        reused = sorted(out for out, fingerprint in fingerprints.items()
+                        if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
+        unchanged = set(reused)
+        rendered = render_pages(pages, corpus, env, versions, facets, skip=unchanged)
         redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
     except (TemplateError, MissingString) as err:
-        path, line = _template_location(err, project.templates)
-        reason = (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
-        problems.add(path, line, f"{bi('template error', '版型錯誤')}: {reason}",
-                     bi("correct the template; content is not the cause", "請更正版型；問題不在內容"), code="E-TEMPLATE")
-        raise BuildFailed(problems) from err
+        raise _template_failed(problems, *template_location(err, project.templates),
+                               (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
+    except RenderFailed as err:
+        raise _template_failed(problems, err.path, err.line, err.reason) from err
     report.timings["render"] = time.perf_counter() - started
-    report.pages = len(rendered)
+    report.pages, report.rendered = len(pages), len(rendered)
 
     # Whatever happens from here on, even an exception nobody anticipated or Ctrl-C, the staging folder goes and
     # out_dir stays as it was; after a successful swap the staging folder has become out_dir and is not there.
@@ -117,12 +147,16 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     try:
         staging = stage_dir(out_dir)
         started = time.perf_counter()
-        report.files = write_site(rendered, project.static, redirect, staging)
+        report.files = write_site(rendered, project.static, redirect, staging, reused, out_dir)
         report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
         report.timings["write"] = time.perf_counter() - started
         if search:
             started = time.perf_counter()
-            report.search_summary = index_search(staging, facets)
+            if not rendered and state.search_index_intact(out_dir):
+                reuse_search_index(out_dir, staging)
+                report.search_summary = "the search index is unchanged"
+            else:
+                report.search_summary = index_search(staging, facets)
             report.timings["search index"] = time.perf_counter() - started
         swap_in(staging, out_dir)
     except SearchIndexFailed as err:
@@ -138,19 +172,24 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     finally:
         if staging is not None:
             discard(staging)
+    state.inputs, state.pages = inputs, fingerprints
+    state.report = {"pages": report.pages, "files": report.files}
+    state.record_outputs(out_dir)
+    state.save()
     return report
 
 
-def _template_location(err: Exception, templates: Path) -> tuple[Path, int]:
-    """Return the template file and line an error comes from, or the templates folder when neither is known."""
-    if isinstance(err, TemplateSyntaxError) and err.filename:
-        return Path(err.filename), err.lineno
-    # Jinja rewrites tracebacks so that the frames of a template carry its file name and line.
-    for frame in reversed(traceback.extract_tb(err.__traceback__)):
-        path = Path(frame.filename).resolve()
-        if path.is_relative_to(templates.resolve()) and frame.lineno:
-            return path, frame.lineno
-    return templates, 0
+def _options(strict: bool, search: bool) -> str:
+    """Return what besides the sources decides a build's bytes."""
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("jinja2", "markdown-it-py", "PyYAML", "MarkupSafe"))
+    return (f"strict={strict} search={search} pagefind={PAGEFIND_VERSION} python={sys.version} {versions} "
+            f"admin={configured_backend()}")
+
+
+def _template_failed(problems: Problems, path: Path, line: int, reason: str) -> BuildFailed:
+    problems.add(path, line, f"{bi('template error', '版型錯誤')}: {reason}",
+                 bi("correct the template; content is not the cause", "請更正版型；問題不在內容"), code="E-TEMPLATE")
+    return BuildFailed(problems)
 
 
 def _raise_if_failed(problems: Problems, strict: bool) -> None:

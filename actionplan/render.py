@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup, escape
 
 from . import markdown
 from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
 from .facets import Facets
 from .models import Corpus, Measure, Outcome, Text
+from .parallel import ordered_map
 from .routes import PageSpec, page_path
 
 
@@ -163,6 +165,17 @@ class PageHelpers:
             groups.setdefault(outcome.agency, []).append(outcome)
         return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
 
+    def by_measure(self, outcomes) -> dict[str, list[Outcome]]:
+        """Return outcomes grouped by measure id, each group in the order given."""
+        groups: dict[str, list[Outcome]] = {}
+        for outcome in outcomes:
+            groups.setdefault(outcome.measure, []).append(outcome)
+        return groups
+
+    def count_entries(self, by_measure: dict[str, list[Outcome]], measures) -> int:
+        """Return how many of the grouped outcomes belong to ``measures``."""
+        return sum(len(by_measure.get(m.id, ())) for m in measures)
+
     def plan_name(self, plan_id: str) -> str:
         """Return an edition's title with its label: 貫徹保護智慧財產權行動方案（民國113年至115年版）."""
         return self.plain(self.corpus.plans[plan_id].title) + self._bracketed(self.edition_of(plan_id))
@@ -218,20 +231,50 @@ class PageHelpers:
         return plan.period_note.get(self.lang) if plan.period_note else ""
 
 
+class RenderFailed(Exception):
+    """A template failed on a page: where (the template file and line) and why, picklable across processes."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        super().__init__(path, line, reason)
+        self.path, self.line, self.reason = path, line, reason
+
+
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
-                 facets: dict[str, Facets]) -> list[RenderedPage]:
-    """Return every page rendered to bytes, in route order; ``facets`` are what each page (by path) tells the
-    search."""
-    helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
+                 facets: dict[str, Facets], skip: set[str] = frozenset()) -> list[RenderedPage]:
+    """Return the pages rendered to bytes, in route order, on every core, but for those whose output is in
+    ``skip``; ``facets`` are what each page (by path) tells the search. A template error raises RenderFailed."""
     kinds = frozenset(page.kind for page in pages)  # pages that may be missing (the guide) are linked only if made
-    rendered = []
-    for page in pages:
-        template = env.get_template(page.template)
-        html = template.render(
-            page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
-            other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
-            facets=facets[page.path], kinds=kinds,
-            **page.context,
-        )
-        rendered.append(RenderedPage(page.output, html.encode("utf-8")))
-    return rendered
+    pages = [page for page in pages if page.output.as_posix() not in skip]
+    shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
+    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text])
+    helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
+    templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
+
+    def render_page(page: PageSpec) -> RenderedPage:
+        try:
+            html = env.get_template(page.template).render(
+                page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
+                other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
+                facets=facets[page.path], kinds=kinds,
+                **page.context,
+            )
+        except (TemplateError, MissingString) as err:
+            # Located here, where the traceback is: it does not cross from a worker process.
+            path, line = template_location(err, templates)
+            reason = (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
+            raise RenderFailed(path, line, reason) from None
+        return RenderedPage(page.output, html.encode("utf-8"))
+
+    return ordered_map(render_page, pages)
+
+
+def template_location(err: Exception, templates: Path) -> tuple[Path, int]:
+    """Return the template file and line an error comes from, or the templates folder when neither is known."""
+    if isinstance(err, TemplateSyntaxError) and err.filename:
+        return Path(err.filename), err.lineno
+    # Jinja rewrites tracebacks so that the frames of a template carry its file name and line.
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(templates.resolve()) and frame.lineno:
+            return path, frame.lineno
+    return templates, 0

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .facets import Facets
+from .write import link_or_copy
 
 PAGEFIND_VERSION = "1.5.2"
 
@@ -85,6 +86,14 @@ def index_search(site_dir: Path, facets: dict[str, Facets]) -> str:
     normalise_entry(site_dir / "pagefind" / "pagefind-entry.json")
     write_facets(site_dir / "pagefind", facets)
     return result.stdout.strip()
+
+
+def reuse_search_index(old_site: Path, staging: Path) -> int:
+    """Take the search index of ``old_site`` into ``staging`` unchanged; return how many files it has."""
+    files = sorted(path for path in (old_site / "pagefind").rglob("*") if path.is_file())
+    for path in files:
+        link_or_copy(path, staging / path.relative_to(old_site))
+    return len(files)
 
 
 def write_facets(index_dir: Path, facets: dict[str, Facets]) -> None:

@@ -17,6 +17,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from .errors import WARNING, Problems
+from .parallel import ordered_map
 
 # libyaml is several times faster; fall back to the pure-Python parser where it is not compiled in.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -70,6 +71,14 @@ def bi(en: str, zh: str) -> str:
 def starts_with_key_colon_slip(text: str) -> bool:
     """Return whether text starts like a field with a slipped colon: ``title：專利``, ``title:\u3000專利``."""
     return _KEY_COLON_SLIP.match(text) is not None
+
+
+# Every format character (category Cf) of Unicode 15 lies in these ranges (a test holds this against unicodedata):
+# a text is searched for them at once, and only what is found is looked up.
+MAYBE_FORMAT_CHAR = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u089f\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
 
 
 def is_invisible(char: str) -> bool:
@@ -670,10 +679,12 @@ def read_source(path: Path, problems: Problems) -> SourceDoc:
 
 def _check_invisible_in_body(path: Path, body: str, body_line: int, problems: Problems) -> None:
     """Warn about invisible characters in the text: they break search for the words around them."""
+    if body.isascii() or not MAYBE_FORMAT_CHAR.search(body):  # the common case, without a loop over every character
+        return
     for lineno, line in enumerate(body.split("\n"), start=body_line):
-        for col, char in enumerate("" if line.isascii() else line, start=1):
-            if is_invisible(char):
-                report_invisible_text(problems, path, lineno, col, char)
+        for found in MAYBE_FORMAT_CHAR.finditer(line):
+            if is_invisible(found.group()):
+                report_invisible_text(problems, path, lineno, found.start() + 1, found.group())
 
 
 def report_invisible_text(problems: Problems, path: Path, line: int, col: int, char: str) -> None:
@@ -689,7 +700,15 @@ def read_sources(content_dir: Path, problems: Problems) -> list[SourceDoc]:
         p for p in content_dir.rglob("*")
         if p.is_file() and p.suffix in (".yaml", ".yml", ".md") and not p.name.startswith(".")
     )
-    return [read_source(p, problems) for p in paths]
+    def read(path: Path) -> tuple[SourceDoc, Problems]:
+        found = Problems(problems.root)
+        return read_source(path, found), found
+
+    docs = []
+    for doc, found in ordered_map(read, paths):
+        problems.extend(found)
+        docs.append(doc)
+    return docs
 
 
 def is_date(node: Node) -> bool:

@@ -1,13 +1,16 @@
 """Cross-reference rules: entries against plans, agencies and periods; every problem, not the first."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from pathlib import Path
 
 from .agencies import is_responsible
-from .errors import WARNING, Problems
+from .errors import WARNING, Problem, Problems
 from .fields import did_you_mean
 from .markdown import LinkTargets, check_markdown
 from .models import Corpus, Plan, Site
+from .parallel import ordered_map
 from .routes import PageSpec, page_anchors
 from .schema import shape
 from .sources import bi
@@ -21,12 +24,13 @@ _BASE_URL = shape("site").field("base_url").pattern
 _EMAIL = shape("site").field("email").pattern
 
 
-def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec]) -> None:
+def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec], known: dict | None = None) -> None:
     """Add every cross-reference problem of the corpus to ``problems``; links are checked against ``pages``, unless
-    there are none to check them against."""
+    there are none to check them against. ``known`` holds what entries' texts were found to have in earlier runs
+    (it is updated), so that unchanged texts are not checked again."""
     _check_site_urls(corpus, problems)
     targets = link_targets(corpus, pages) if corpus.plans and pages else None
-    _check_outcomes(corpus, problems, targets)
+    _check_outcomes(corpus, problems, targets, {} if known is None else known)
     for plan in corpus.plans.values():
         _check_text_markdown(plan, plan.path, _PLAN_MARKDOWN, problems, targets)
     _check_text_markdown(corpus.site, corpus.site.path, _SITE_MARKDOWN, problems, targets)
@@ -40,7 +44,7 @@ def link_targets(corpus: Corpus, pages: list[PageSpec]) -> LinkTargets:
     return LinkTargets(base, targets)
 
 
-def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | None) -> None:
+def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | None, known: dict) -> None:
     for outcome in corpus.outcomes:
         lines = outcome.lines
         plan = corpus.plans.get(outcome.plan)
@@ -79,9 +83,46 @@ def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | N
                          did_you_mean(outcome.agency, corpus.agencies)
                          or bi("use an id from content/agencies.yaml, e.g. tipo", "請使用 content/agencies.yaml 中的代號，例如 tipo"),
                          code="E-AGENCY-UNKNOWN")
-        check_markdown(outcome.body.zh, outcome.path, lines["body"], problems, targets)
-        if outcome.en_path is not None and outcome.body.en:
-            check_markdown(outcome.body.en, outcome.en_path, lines["body_en"], problems, targets)
+    _check_outcome_markdown(corpus, problems, targets, known)
+
+
+def _check_outcome_markdown(corpus: Corpus, problems: Problems, targets: LinkTargets | None, known: dict) -> None:
+    """Check the Markdown of every entry, on every core: it is most of the time validation takes. What a text was
+    found to have is kept in ``known`` and not looked for again; for a text with links, only while the site's pages
+    and anchors stay the same."""
+    texts = [(o.body.zh, o.path, o.lines["body"]) for o in corpus.outcomes]
+    texts += [(o.body.en, o.en_path, o.lines["body_en"]) for o in corpus.outcomes if o.en_path is not None and o.body.en]
+    pages = _digest(repr(sorted((path, sorted(anchors)) for path, anchors in targets.pages.items()))) if targets else "none"
+    keys = [_digest(f"{problems.rel(path)}:{line}", text) for text, path, line in texts]
+
+    def found_before(key: str) -> list | None:
+        found = known.get(key)
+        return known.get(_digest(key, pages)) if found == "links" else found
+
+    todo = [(key, text) for key, text in zip(keys, texts) if found_before(key) is None]
+
+    def check(text: tuple[str, Path, int]) -> tuple[bool, list]:
+        found = Problems(problems.root)
+        linked = check_markdown(*text, found, targets)
+        return linked, [dataclasses.astuple(problem) for problem in found.found]
+
+    for (key, _), (linked, found) in zip(todo, ordered_map(check, [text for _, text in todo])):
+        if linked:
+            known[key], known[_digest(key, pages)] = "links", found
+        else:
+            known[key] = found
+    for key in keys:
+        problems.include([Problem(*fields) for fields in found_before(key)])
+    used = {*keys, *(_digest(key, pages) for key in keys if known.get(key) == "links")}
+    for key in [key for key in known if key not in used]:  # texts edited or deleted since
+        del known[key]
+
+
+def _digest(*parts: str) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return hasher.hexdigest()
 
 
 def _check_text_markdown(owner: Plan | Site, path: Path, keys: tuple[str, ...], problems: Problems,

@@ -15,9 +15,14 @@ def stage_dir(out_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
 
 
-def write_site(pages: list[RenderedPage], static_dir: Path, root_redirect: bytes, staging: Path) -> int:
-    """Write pages and static files into ``staging``; return the number of files written."""
-    count = 0
+def write_site(pages: list[RenderedPage], static_dir: Path, root_redirect: bytes, staging: Path,
+               reused: list[str] = (), old_site: Path | None = None) -> int:
+    """Write pages and static files into ``staging``, and take the ``reused`` pages from ``old_site`` unchanged;
+    return the number of files written."""
+    for relative in reused:
+        assert old_site is not None
+        link_or_copy(old_site / relative, staging / relative)
+    count = len(reused)
     for page in pages:
         target = (staging / page.output).resolve()
         # Output paths come from validated ids, but a path must never leave the site whatever the content says.
@@ -35,6 +40,16 @@ def write_site(pages: list[RenderedPage], static_dir: Path, root_redirect: bytes
             shutil.copyfile(source, target)
             count += 1
     return count + 1
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target``: as a hard link where the file system allows (nothing is read or written, and
+    nothing ever writes into an existing output file), else as a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:

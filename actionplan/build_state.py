@@ -1,0 +1,161 @@
+"""What the last successful build into a folder was made from, so that the next one redoes only what changed.
+
+Sources are known by content hash (read again only when their size or modification time moved); each page by a
+fingerprint of everything it is rendered from. With no source changed and the output as it was left, a build
+does nothing; otherwise a page whose fingerprint is unchanged is linked from the old site instead of rendered.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+from .models import Corpus
+from .routes import PageSpec
+
+FORMAT = 1
+"""Bumped when the state file's layout changes; a state of another format is ignored."""
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _digest(*parts: bytes | str) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    """Return every file under ``folder`` (none if it is missing), skipping hidden files and caches."""
+    found = []
+    for current, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        found.extend(Path(current, name) for name in sorted(names) if not name.startswith("."))
+    return found
+
+
+@dataclasses.dataclass
+class BuildState:
+    """The record of one output folder's last successful build."""
+
+    path: Path
+    """Where the record is kept: beside the output folder, which is published whole."""
+    sources: dict[str, list] = dataclasses.field(default_factory=dict)
+    """By path: [size, modification time in ns, content hash]."""
+    inputs: str = ""
+    """One hash of every source's content and the build's options."""
+    pages: dict[str, str] = dataclasses.field(default_factory=dict)
+    """By output file: the fingerprint of what it was rendered from."""
+    outputs: dict[str, list] = dataclasses.field(default_factory=dict)
+    """By output file: [size, modification time in ns, inode], to notice a site changed by hand."""
+    checked: dict = dataclasses.field(default_factory=dict)
+    """What each entry text was found to have, by a hash of the text and where it is (see validate)."""
+    report: dict = dataclasses.field(default_factory=dict)
+    """The page and file counts of the build, reported again when nothing changed."""
+
+    @classmethod
+    def load(cls, out_dir: Path) -> BuildState:
+        """Return the record for ``out_dir``, kept beside it, or an empty one when there is none or it is
+        unreadable."""
+        path = out_dir.parent / f".build-state-{out_dir.name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.pop("format") != FORMAT:
+                return cls(path)
+            return cls(path, **data)
+        except (OSError, ValueError, TypeError, KeyError):
+            return cls(path)
+
+    def save(self) -> None:
+        """Write the record, whole or not at all."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": FORMAT, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "path"}}
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+    def hash_sources(self, roots: list[Path], options: str) -> str:
+        """Return the hash of every source under ``roots`` and the code and options, rehashing only files whose
+        size or modification time moved, and keep the new hashes for ``save``."""
+        known, self.sources = self.sources, {}
+        parts = [options]
+        for root in [*roots, _PACKAGE]:
+            for path in _files(root):
+                stat = path.stat()
+                key = path.as_posix()
+                old = known.get(key)
+                if old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
+                    content = old[2]
+                else:
+                    content = _digest(path.read_bytes())
+                self.sources[key] = [stat.st_size, stat.st_mtime_ns, content]
+                parts += [key, content]
+        return _digest(*parts)
+
+    def code_hash(self, roots: list[Path]) -> str:
+        """Return one hash of the sources under ``roots`` and of this package's code, as last hashed."""
+        prefixes = tuple(f"{root.as_posix()}/" for root in [*roots, _PACKAGE])
+        return _digest(*(f"{key} {entry[2]}" for key, entry in self.sources.items() if key.startswith(prefixes)))
+
+    def search_index_intact(self, out_dir: Path) -> bool:
+        """Return whether the last build left a search index in ``out_dir`` and it is unchanged."""
+        index = [relative for relative in self.outputs if relative.startswith("pagefind/")]
+        return bool(index) and all(self.output_intact(out_dir, relative) for relative in index)
+
+    def output_intact(self, out_dir: Path, relative: str) -> bool:
+        """Return whether an output file is still as the last build left it."""
+        recorded = self.outputs.get(relative)
+        try:
+            stat = (out_dir / relative).stat()
+        except OSError:
+            return False
+        return recorded == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+    def site_intact(self, out_dir: Path) -> bool:
+        """Return whether every file the last build wrote is there unchanged, and no other."""
+        return bool(self.outputs) and set(self.outputs) == {p.relative_to(out_dir).as_posix() for p in _files(out_dir)} \
+            and all(self.output_intact(out_dir, relative) for relative in self.outputs)
+
+    def record_outputs(self, out_dir: Path) -> None:
+        self.outputs = {}
+        for path in _files(out_dir):
+            stat = path.stat()
+            self.outputs[path.relative_to(out_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def page_fingerprints(pages: list[PageSpec], corpus: Corpus, facets: dict, code: str) -> dict[str, str]:
+    """Return, by output file, a hash of everything a page is rendered from: the templates and code (``code``),
+    the site-wide content, the page's own spec and context, and what it tells the search."""
+    memo: dict[int, tuple[object, str]] = {}
+
+    def of(value) -> str:
+        if isinstance(value, (str, int, float, bool, date, Path)) or value is None:
+            return repr(value)
+        known = memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if isinstance(value, dict):
+            digest = _digest("dict", *(of(k) + of(v) for k, v in value.items()))
+        elif isinstance(value, (list, tuple)):
+            digest = _digest(type(value).__name__, *(of(item) for item in value))
+        elif isinstance(value, (set, frozenset)):
+            digest = _digest("set", *sorted(of(item) for item in value))
+        else:  # frozen dataclasses: their repr holds every field
+            digest = _digest(type(value).__name__, repr(value))
+        memo[id(value)] = (value, digest)  # the value is kept so its id is not reused by another object
+        return digest
+
+    plan_days = {plan_id: max((o.quarter.end for o in corpus.outcomes if o.plan == plan_id), default=None)
+                 for plan_id in corpus.plans}
+    kinds = sorted({page.kind for page in pages})  # every page links the guide only where the site has one
+    site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
+                        of(plan_days), of(sorted(corpus.incomplete)), of(kinds))
+    return {
+        page.output.as_posix(): _digest(site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
+                                        of(page.context), of(facets[page.path]))
+        for page in pages
+    }

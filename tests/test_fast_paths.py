@@ -1,0 +1,115 @@
+"""The build's fast paths (work spread over cores, each text parsed once) give the bytes of the plain path."""
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from actionplan import markdown, parallel
+from actionplan.pipeline import Project, build
+from actionplan.sources import MAYBE_FORMAT_CHAR, is_invisible
+from test_build import tree_digest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_parallel_build_writes_the_bytes_of_a_serial_build(tmp_path, monkeypatch):
+    parallel_site = tmp_path / "parallel"
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    build(Project(REPO), parallel_site, strict=True, search=False)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 10**9)
+    monkeypatch.setattr(markdown, "_rendered", {})
+    serial_site = tmp_path / "serial"
+    build(Project(REPO), serial_site, strict=True, search=False)
+    assert tree_digest(parallel_site) == tree_digest(serial_site)
+
+
+def test_ordered_map_keeps_the_order_of_the_items(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    items = list(range(1000))
+    assert parallel.ordered_map(lambda n: n * n, items, workers=2) == [n * n for n in items]
+
+
+def test_a_heading_is_shifted_as_the_page_asks_and_never_past_h6():
+    text = "# One\n\n###### Six\n\n`<h2>` and <h3> stay text"
+    assert markdown.render(text, 2) == ("<h3>One</h3>\n<h6>Six</h6>\n"
+                                        "<p><code>&lt;h2&gt;</code> and &lt;h3&gt; stay text</p>\n")
+    assert markdown.render(text).startswith("<h1>One</h1>")
+
+
+def test_the_format_character_search_finds_every_format_character_unicode_has():
+    missed = [f"U+{code:04X}" for code in range(0x110000)
+              if unicodedata.category(chr(code)) == "Cf" and not MAYBE_FORMAT_CHAR.fullmatch(chr(code))]
+    assert missed == []
+    assert is_invisible("\u200b") and MAYBE_FORMAT_CHAR.search("營業\u200b秘密")
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A copy of the shipped project whose content a test may change."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "docs", root / "docs")
+    for name in ("templates", "static"):
+        (root / name).symlink_to(REPO / name, target_is_directory=True)
+    return Project(root)
+
+
+def cold_build(project: Project, out_dir: Path) -> dict[str, str]:
+    build(project, out_dir, strict=True, search=False, reuse=False)
+    return tree_digest(out_dir)
+
+
+def test_a_rebuild_after_an_edit_renders_only_what_shows_the_entry_and_matches_a_cold_build(project, tmp_path):
+    site = project.root / "site"
+    first = build(project, site, strict=True, search=False)
+    assert first.rendered == first.pages
+    entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("updated: 2026-11-21", "updated: 2026-11-22")
+                     + "\n另於107年9月辦理說明會1場。\n", encoding="utf-8")
+    again = build(project, site, strict=True, search=False)
+    assert 0 < again.rendered < again.pages / 10
+    assert tree_digest(site) == cold_build(project, tmp_path / "cold")
+    assert "另於107年9月辦理說明會1場。" in (site / "zh/plans/2018/measures/3.2.2/index.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_after_deleting_an_entry_leaves_no_page_behind_that_shows_it(project, tmp_path):
+    site = project.root / "site"
+    build(project, site, strict=True, search=False)
+    for name in ("3.1.1.moj.md", "3.1.1.moj.en.md"):
+        (project.content / "outcomes/2018-Q3" / name).unlink()
+    build(project, site, strict=True, search=False)
+    assert tree_digest(site) == cold_build(project, tmp_path / "cold")
+    assert "entry-2018-q3-3-1-1-moj" not in (site / "zh/quarters/2018-q3/index.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing_and_one_after_a_template_change_renders_everything(project, tmp_path):
+    site = project.root / "site"
+    build(project, site, strict=True, search=False)
+    before = tree_digest(site)
+    (project.content / "site.yaml").touch()  # a new time, the same bytes
+    again = build(project, site, strict=True, search=False)
+    assert again.unchanged and again.pages == 378 and tree_digest(site) == before
+    guide = project.root / "docs/editors-guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
+    edited = build(project, site, strict=True, search=False)  # the guide pages, which hold both languages
+    assert edited.rendered == 2 and "這份指南" in (site / "zh/guide/index.html").read_text(encoding="utf-8")
+    (project.root / "templates").unlink()
+    shutil.copytree(REPO / "templates", project.root / "templates")
+    base = project.root / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<!-- changed --></footer>"), encoding="utf-8")
+    changed = build(project, site, strict=True, search=False)
+    assert changed.rendered == changed.pages
+    assert tree_digest(site) == cold_build(project, tmp_path / "cold")
+
+
+def test_a_page_changed_by_hand_in_the_output_is_rendered_again(project):
+    site = project.root / "site"
+    build(project, site, strict=True, search=False)
+    page = site / "zh/about/index.html"
+    expected = page.read_bytes()
+    page.write_bytes(b"defaced")
+    again = build(project, site, strict=True, search=False)
+    assert not again.unchanged and again.rendered == 1 and page.read_bytes() == expected
