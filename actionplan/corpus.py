@@ -404,6 +404,10 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
                                                      f"「quarter」須寫成 2024-Q3 的形式，而非「{quarter_text}」"),
                        bi("write the Gregorian year, a hyphen, Q and the quarter 1–4 (民國113年第3季 = 2024-Q3)",
                           "請寫西元年、連字號、Q 及季別 1–4（民國113年第3季 = 2024-Q3）"), "E-QUARTER")
+    # The file name is checked whenever the fields that name the entry could be read, so that an editor learns of
+    # a misnamed file in the same run as of a bad date or an empty text.
+    named = all(fields.get(key) is not None for key in ("measure", "agency", "quarter"))
+    misnamed = named and _misnamed(read, doc, fields, content_dir, index)
     if any(fields.get(key) is None for key in front.shape.required):
         return None
     if not english and not (doc.body or "").strip():
@@ -411,12 +415,27 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
                    bi("write what was done this quarter below the front matter, or 本季無新進度 if nothing was",
                       "請在 front matter 下方填寫本季執行成效；若無進度請寫「本季無新進度」"), "E-FIELD-REQUIRED")
         return None
+    return None if misnamed else fields
+
+
+def _misnamed(read: FieldReader, doc: SourceDoc, fields: dict, content_dir: Path, index: AgencyIndex) -> bool:
+    """Report and return whether the file's place disagrees with the fields that name the entry."""
+    english = doc.lang == "en"
     expected = f"outcomes/{fields['quarter'].id}/{fields['measure']}.{fields['agency']}{'.en' if english else ''}.md"
-    actual = doc.path.relative_to(content_dir).as_posix()
-    if actual != expected:
-        _report_file_name(read, doc, fields, content_dir, expected)
-        return None
-    return fields
+    if doc.path.relative_to(content_dir).as_posix() == expected:
+        return False
+    named = _named_ids(doc.path)
+    agency = fields["agency"]
+    if agency not in index.agencies and named["agency"] in index.agencies and index.agencies:
+        # A typo in the field, not a misnamed file: renaming the file after the typo would be the wrong advice.
+        read.error(fields["lines"]["agency"], bi(f"unknown agency \"{agency}\"", f"沒有「{agency}」這個機關代號"),
+                   did_you_mean(agency, index.agencies) or bi(
+                       f"the file name says {named['agency']}: write agency: {named['agency']}",
+                       f"檔名寫的是 {named['agency']}：請寫 agency: {named['agency']}"), "E-AGENCY-UNKNOWN")
+        if fields["quarter"].id == named["quarter"] and fields["measure"] == named["measure"]:
+            return True  # the agency was the only disagreement
+    _report_file_name(read, doc, fields, content_dir, expected)
+    return True
 
 
 def _named_ids(path: Path) -> dict[str, str]:

@@ -182,6 +182,21 @@ def test_file_name_that_does_not_match_fields_names_the_right_one_at_the_field_t
     ]
 
 
+def test_a_misspelt_agency_is_reported_as_unknown_not_as_a_file_to_rename(make_site):
+    project = make_site({CUSTOMS: customs(agency="custom")})
+    assert errors(project) == [
+        f'{CUSTOMS_PATH}:4: unknown agency "custom" | 沒有「custom」這個機關代號: did you mean "customs"? | 是否要寫「customs」？',
+    ]
+
+
+def test_a_misnamed_file_is_reported_in_the_same_run_as_a_bad_date_in_it(make_site):
+    rel = "outcomes/2024-Q3/2.1.1.moj.md"
+    project = make_site({rel: customs(updated="113/10/15")})
+    reported = errors(project)
+    assert [line.split(": ")[0] for line in reported] == [f"content/{rel}:4", f"content/{rel}:6:10"]
+    assert "the file name does not match its fields" in reported[0] and "write updated: 2024-10-15" in reported[1]
+
+
 # 6. Plan period
 
 
