@@ -54,6 +54,8 @@ REAL_COLD_S = 2.0
 PAGE_BYTES, PAGE_GZIP, TRACKING_GZIP, CSS_BYTES = 100 * KB, 25 * KB, 60 * KB, 20 * KB
 """Every HTML page ≤ 100 KB plain and ≤ 25 KB gzipped, except a quarter's full tracking table (…/tracking/), whose
 budget is 60 KB gzipped (it has no plain budget: 60 KB gzipped is several times 100 KB plain); CSS ≤ 20 KB."""
+EDITORS_FORM = "admin"
+"""The editors' form's folder, weighed apart from the public site."""
 ALLOWED_SCRIPT = re.compile(r"search|pagefind|loader", re.I)
 """No JavaScript except search and its loader: a script's file name must say it is one of them."""
 LARGEST = 10
@@ -161,13 +163,15 @@ def rss(pid: int) -> int:
 def parse_report(stdout: str) -> tuple[tuple[int, int], dict[str, float]]:
     """Return the pages and files, and the stage timings, of the build's last line:
     ``Built 374 pages (398 files) into OUT [load+validate 0.31s, render 0.52s, write 0.05s]``."""
-    line = next((text for text in reversed(stdout.splitlines()) if text.startswith("Built ")), "")
-    counts = re.match(r"Built (\d+) pages \((\d+) files\)", line)
+    line = next((text for text in reversed(stdout.splitlines()) if text.startswith(("Built ", "Nothing changed"))), "")
+    # "Built 378 pages, 370 unchanged from the last build (389 files) …", or "Nothing changed … (378 pages) …".
+    counts = re.match(r"Built (\d+) pages(?:, \d+ unchanged from the last build)? \((\d+) files\)", line) \
+        or re.match(r"Nothing changed.*?\((\d+) pages\)()", line)
     bracket = re.search(r"\[([^\[\]]*)\]\s*$", line)
     stages = {}
     for name, value, unit in re.findall(r"\s*([^,]+?) (\d+(?:\.\d+)?)(ms|s)(?=,|$)", bracket.group(1) if bracket else ""):
         stages[name] = float(value) / (1000 if unit == "ms" else 1)
-    return (int(counts.group(1)), int(counts.group(2))) if counts else (0, 0), stages
+    return (int(counts.group(1)), int(counts.group(2) or 0)) if counts else (0, 0), stages
 
 
 def run_build(root: Path, out: Path, search: bool) -> Run:
@@ -245,8 +249,10 @@ def entry_to_edit(root: Path) -> Path:
 
 
 def clear(root: Path, out: Path, original: set[str]) -> None:
-    """Remove the output folder and whatever the build added to the project root since it was staged."""
+    """Remove the output folder, the record of its last build, and whatever the build added to the project root
+    since it was staged."""
     shutil.rmtree(out, ignore_errors=True)
+    (out.parent / f".build-state-{out.name}.json").unlink(missing_ok=True)
     for name in set(os.listdir(root)) - original:
         path = root / name
         shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
@@ -317,16 +323,21 @@ def weigh_page(out: Path, path: Path) -> dict:
 
 def weigh_output(out: Path, search_out: Path | None) -> dict:
     """Return the output's size, its pages against the budgets, and its CSS and scripts."""
-    files = [p for p in out.rglob("*") if p.is_file()]
+    # /admin/ is the editors' form (Decap CMS, issue 6): not linked from the public site, not indexed, and a
+    # JavaScript application by nature. It is weighed apart; the budgets and the script rule are the public site's.
+    everything = [p for p in out.rglob("*") if p.is_file()]
+    editors = [p for p in everything if p.relative_to(out).parts[0] == EDITORS_FORM]
+    files = [p for p in everything if p not in set(editors)]
     pages = [weigh_page(out, p) for p in files if p.suffix == ".html"]
     pages.sort(key=lambda p: (-p["bytes"], p["url"]))
     css = {p.relative_to(out).as_posix(): p.stat().st_size for p in files if p.suffix == ".css"}
     # The scripts of the site as published: with Pagefind's, when there is a build with search.
     published = search_out if search_out and search_out.is_dir() else out
     scripts = {p.relative_to(published).as_posix(): p.stat().st_size for p in sorted(published.rglob("*"))
-               if p.suffix in (".js", ".mjs") and p.is_file()}
+               if p.suffix in (".js", ".mjs") and p.is_file() and p.relative_to(published).parts[0] != EDITORS_FORM}
     referenced = sorted({src for page in pages for src in page["scripts"]})
     weighed = {
+        "editors_form": {"files": len(editors), "bytes": sum(p.stat().st_size for p in editors)},
         "files": len(files), "bytes": sum(p.stat().st_size for p in files),
         "html_pages": len(pages), "html_bytes": sum(p["bytes"] for p in pages),
         "html_gzip_bytes": sum(p["gzip"] for p in pages),
@@ -401,6 +412,8 @@ def print_project(result: dict) -> None:
           + (f"; pagefind {out['pagefind_files']:,} files, {out['pagefind_bytes'] / MB:.1f} MB"
              if "pagefind_bytes" in out else ""))
     print("CSS: " + ", ".join(f"{k} {v / KB:.1f} KB" for k, v in out["css"].items()))
+    form = out["editors_form"]
+    print(f"editors' form /admin/ (not public, weighed apart): {form['files']} files, {form['bytes'] / MB:.1f} MB")
     print("scripts: " + (", ".join(f"{k} {v / KB:.1f} KB" for k, v in out["scripts"].items()) or "none")
           + f"; pages reference {', '.join(out['scripts_referenced']) or 'none'}; "
           f"{out['pages_with_inline_script']} pages with inline script")
