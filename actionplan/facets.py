@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import quarter_months
+from .i18n import chinese_number, quarter_months
 from .models import Corpus, Measure, Outcome
 from .routes import PageSpec
 
@@ -42,7 +42,8 @@ def page_facets(page: PageSpec, corpus: Corpus) -> Facets:
     context = page.context
     outcomes: list[Outcome] = list(context.get("outcomes", ()))
     measures = [*_measures_shown(page), *(m for m in (corpus.measure(o.plan, o.measure) for o in outcomes) if m)]
-    page_type = page.kind if page.kind in _TYPES else "page"
+    # A goal of a quarter's report is a quarter page to the search: the report is cut in pages by goal.
+    page_type = "quarter" if page.kind == "quarter-goal" else page.kind if page.kind in _TYPES else "page"
     values: set[tuple[str, str]] = {("type", page_type)}
     if page.kind == "plan":
         values.add(("edition", context["plan"].id))
@@ -83,6 +84,10 @@ def _label(page: PageSpec, corpus: Corpus) -> str:
         return context["plan"].edition.get(lang)
     if page.kind == "quarter":
         return quarter_months(context["quarter"], lang)
+    if page.kind == "quarter-goal":
+        number = context["goal"].number
+        goal = f"目標{chinese_number(number)}" if lang == "zh" else f"Goal {number}"
+        return f"{quarter_months(context['quarter'], lang)} · {goal}"
     if page.kind == "agency":
         return context["agency"].abbr or ""
     return ""
