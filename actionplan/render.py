@@ -205,6 +205,17 @@ class PageHelpers:
     def months(self, quarter) -> str:
         return quarter_months(quarter, self.lang)
 
+    def year(self, year: int) -> str:
+        """Return 民國108年 / 2019."""
+        return f"民國{year - 1911}年" if self.lang == "zh" else str(year)
+
+    def by_year(self, quarters) -> list[tuple[int, list]]:
+        """Return quarters (newest first) grouped by year, newest year first."""
+        groups: dict[int, list] = {}
+        for quarter in quarters:
+            groups.setdefault(quarter.year, []).append(quarter)
+        return list(groups.items())
+
     def date(self, day: date) -> str:
         return date_label(day, self.lang)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,11 @@ def page_path(kind: str, lang: str, key: str = "") -> str:
     if kind == "measure":
         plan, measure = key.split("/")
         return f"{lang}/plans/{plan}/measures/{measure}/"
+    if kind == "measure-year":
+        plan, measure, year = key.split("/")
+        return f"{lang}/plans/{plan}/measures/{measure}/{year}/"
+    if kind == "agency-quarter":
+        return f"{lang}/agencies/{key}/"
     if kind in _SECTIONS:
         return f"{lang}/{_SECTIONS[kind]}/{key}/"
     if kind == "tracking":
@@ -167,14 +173,27 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
             add("plan", plan.id, "plan.html", plan.updated, (plan.path, 0), plan=plan, by_measure=by_measure)
             for measure in plan.measures:
                 outcomes = sorted(by_measure.get((plan.id, measure.id), []), key=lambda o: (o.quarter, o.agency), reverse=True)
-                add("measure", f"{plan.id}/{measure.id}", "measure.html", newest(outcomes, plan.updated),
-                    (plan.path, measure.line), plan=plan, measure=measure, outcomes=outcomes,
-                    neighbours=_neighbours(plan, measure))
+                recent, years = _measure_archive(outcomes)
+                key = f"{plan.id}/{measure.id}"
+                add("measure", key, "measure.html", newest(recent, plan.updated),
+                    (plan.path, measure.line), plan=plan, measure=measure, outcomes=recent,
+                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure))
+                for year, entries in years:
+                    add("measure-year", f"{key}/{year}", "measure_year.html", newest(entries, plan.updated),
+                        (plan.path, measure.line), plan=plan, measure=measure, outcomes=entries, year=year)
         add("agencies", "", "agencies.html", max([site_updated, *(p.updated for p in corpus.plans.values())]))
+        plans_updated = [p.updated for p in corpus.plans.values()]
         for agency in corpus.agencies.values():
             outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: corpus order within a quarter
-            add("agency", agency.id, "agency.html", newest(outcomes, site_updated, *(p.updated for p in corpus.plans.values())),
-                (content / "agencies.yaml", agency.line), agency=agency, outcomes=outcomes, roles=_roles(corpus, agency))
+            groups = [(quarter, list(entries)) for quarter, entries in groupby(outcomes, key=lambda o: o.quarter)]
+            recent = groups[0][1] if groups else []
+            archive = [quarter for quarter, _ in groups[1:]]
+            add("agency", agency.id, "agency.html", newest(recent, site_updated, *plans_updated),
+                (content / "agencies.yaml", agency.line), agency=agency, outcomes=recent, archive=archive,
+                roles=_roles(corpus, agency))
+            for quarter, entries in groups[1:]:
+                add("agency-quarter", f"{agency.id}/{quarter.slug}", "agency_quarter.html", newest(entries),
+                    (content / "agencies.yaml", agency.line), agency=agency, outcomes=entries, quarter=quarter)
         add("quarters", "", "quarters.html", content_updated, quarters=quarters, by_quarter=by_quarter)
         for quarter in quarters:
             first = by_quarter[quarter][0]
@@ -216,6 +235,19 @@ def _guide_pages(corpus: Corpus, guide: Guide, pages: list[PageSpec]) -> list[Pa
         parts = render_guide(guide, lang, base, site_paths, urls)
         made.append(PageSpec("guide", lang, "", "guide.html", doc.updated, {"guide": guide, "parts": parts}, doc.path, 0))
     return made
+
+
+RECENT_QUARTERS = 4
+"""A measure's page shows the entries of its last four reported quarters; older years are on pages of their own."""
+
+
+def _measure_archive(outcomes: list[Outcome]) -> tuple[list[Outcome], list[tuple[int, list[Outcome]]]]:
+    """Split a measure's entries (newest first) into those of its recent quarters, shown on its page, and, by
+    year, newest first, every year that has an entry not shown there, with all of that year's entries."""
+    recent_quarters = sorted({o.quarter for o in outcomes}, reverse=True)[:RECENT_QUARTERS]
+    recent = [o for o in outcomes if o.quarter in recent_quarters]
+    older_years = sorted({o.quarter.year for o in outcomes if o.quarter not in recent_quarters}, reverse=True)
+    return recent, [(year, [o for o in outcomes if o.quarter.year == year]) for year in older_years]
 
 
 def _goal_pages(corpus: Corpus, outcomes: list[Outcome],
