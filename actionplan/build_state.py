@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .models import Corpus
-from .routes import PageSpec
+from .routes import PageSpec, quarter_editions
 
 FORMAT = 1
 """Bumped when the state file's layout changes; a state of another format is ignored."""
@@ -152,8 +152,10 @@ def page_fingerprints(pages: list[PageSpec], corpus: Corpus, facets: dict, code:
     plan_days = {plan_id: max((o.quarter.end for o in corpus.outcomes if o.plan == plan_id), default=None)
                  for plan_id in corpus.plans}
     kinds = sorted({page.kind for page in pages})  # every page links the guide only where the site has one
+    # An entry is linked at its quarter's goal page, whose path names the edition where a quarter has two.
+    editions = quarter_editions(corpus.outcomes)
     site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
-                        of(plan_days), of(sorted(corpus.incomplete)), of(kinds))
+                        of(plan_days), of(sorted(corpus.incomplete)), of(kinds), of(editions))
     return {
         page.output.as_posix(): _digest(site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
                                         of(page.context), of(facets[page.path]))

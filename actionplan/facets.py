@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import quarter_months
+from .i18n import chinese_number, quarter_months
 from .models import Corpus, Measure, Outcome
 from .routes import PageSpec
 
@@ -16,6 +16,8 @@ NO_NEWEST, NO_OLDEST = "0000-Q0", "9999-Q9"
 
 _TYPES = frozenset({"measure", "agency", "quarter", "plan"})
 """Page kinds the search names by kind; every other page is of type ``page``."""
+_ARCHIVES = {"quarter-goal": "quarter", "measure-year": "measure", "agency-quarter": "agency"}
+"""Pages that hold part of a page of a kind the search names: they are of its type."""
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,16 @@ def page_facets(page: PageSpec, corpus: Corpus) -> Facets:
     context = page.context
     outcomes: list[Outcome] = list(context.get("outcomes", ()))
     measures = [*_measures_shown(page), *(m for m in (corpus.measure(o.plan, o.measure) for o in outcomes) if m)]
-    page_type = page.kind if page.kind in _TYPES else "page"
+    # A goal of a quarter's report is a quarter page to the search: the report is cut in pages by goal.
+    # So are a measure's year pages and an agency's quarter pages its measure's and agency's.
+    page_type = _ARCHIVES.get(page.kind, page.kind if page.kind in _TYPES else "page")
     values: set[tuple[str, str]] = {("type", page_type)}
     if page.kind == "plan":
         values.add(("edition", context["plan"].id))
     for measure in measures:
         values.update({("edition", measure.plan), ("goal", goal_value(measure.plan, measure.goal))})
     # An agency's page is that agency's alone, not that of every agency it shares a measure with.
-    agencies = ({context["agency"].id} if page.kind == "agency" else
+    agencies = ({context["agency"].id} if page_type == "agency" else
                 {agency for m in measures for agency in (*m.lead.ids, *m.co.ids)} | {o.agency for o in outcomes})
     values.update(("agency", agency) for agency in agencies)
     quarters = sorted({o.quarter.id for o in outcomes})
@@ -66,7 +70,7 @@ def page_facets(page: PageSpec, corpus: Corpus) -> Facets:
 def _measures_shown(page: PageSpec) -> list[Measure]:
     """Return the measures a page lays out besides those of its entries."""
     context = page.context
-    if page.kind == "measure":
+    if page.kind in ("measure", "measure-year"):
         return [context["measure"]]
     if page.kind == "plan":
         return list(context["plan"].measures)
@@ -83,6 +87,12 @@ def _label(page: PageSpec, corpus: Corpus) -> str:
         return context["plan"].edition.get(lang)
     if page.kind == "quarter":
         return quarter_months(context["quarter"], lang)
-    if page.kind == "agency":
+    if page.kind == "quarter-goal":
+        number = context["goal"].number
+        goal = f"目標{chinese_number(number)}" if lang == "zh" else f"Goal {number}"
+        return f"{quarter_months(context['quarter'], lang)} · {goal}"
+    if page.kind in ("agency", "agency-quarter"):
         return context["agency"].abbr or ""
+    if page.kind == "measure-year":
+        return f"{context['measure'].id} · {context['plan'].edition.get(lang)} · {context['year']}"
     return ""

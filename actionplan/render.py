@@ -15,7 +15,7 @@ from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_n
 from .facets import Facets
 from .models import Corpus, Measure, Outcome, Text
 from .parallel import ordered_map
-from .routes import PageSpec, page_path
+from .routes import PageSpec, entry_page_key, page_path, quarter_editions
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,17 @@ class PageHelpers:
         self.base = corpus.site.base_path
         self.versions = versions
         self._plan_days: dict[str, date] = {}
+        self._editions: dict[str, frozenset[str]] | None = None
+
+    def entry_page(self, outcome: Outcome, lang: str | None = None) -> str:
+        """Return the URL of the quarter-goal page that shows an entry (without its anchor)."""
+        if self._editions is None:
+            self._editions = quarter_editions(self.corpus.outcomes)
+        return self.url("quarter-goal", entry_page_key(outcome, self._editions), lang)
+
+    def entry_url(self, outcome: Outcome) -> str:
+        """Return the URL of an entry where it is published in its quarter: its goal page, at its anchor."""
+        return f"{self.entry_page(outcome)}#{outcome.anchor}"
 
     def t(self, key: str) -> str:
         """Return an interface string in the page's language."""
@@ -193,6 +204,17 @@ class PageHelpers:
 
     def months(self, quarter) -> str:
         return quarter_months(quarter, self.lang)
+
+    def year(self, year: int) -> str:
+        """Return 民國108年 / 2019."""
+        return f"民國{year - 1911}年" if self.lang == "zh" else str(year)
+
+    def by_year(self, quarters) -> list[tuple[int, list]]:
+        """Return quarters (newest first) grouped by year, newest year first."""
+        groups: dict[int, list] = {}
+        for quarter in quarters:
+            groups.setdefault(quarter.year, []).append(quarter)
+        return list(groups.items())
 
     def date(self, day: date) -> str:
         return date_label(day, self.lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -34,14 +35,52 @@ def page_path(kind: str, lang: str, key: str = "") -> str:
     if kind == "measure":
         plan, measure = key.split("/")
         return f"{lang}/plans/{plan}/measures/{measure}/"
+    if kind == "measure-year":
+        plan, measure, year = key.split("/")
+        return f"{lang}/plans/{plan}/measures/{measure}/{year}/"
+    if kind == "agency-quarter":
+        return f"{lang}/agencies/{key}/"
     if kind in _SECTIONS:
         return f"{lang}/{_SECTIONS[kind]}/{key}/"
     if kind == "tracking":
         return f"{lang}/quarters/{key}/tracking/"
+    if kind == "quarter-goal":
+        return f"{lang}/quarters/{goal_segment(key)}/"
     if kind == "404":
         return f"{lang}/404.html"
     # Section pages with no key: agencies, quarters, search, about, sitemap, privacy, open-data, guide.
     return f"{lang}/{kind}/"
+
+
+def goal_key(quarter_slug: str, plan_id: str, goal: int, qualified: bool) -> str:
+    """Return the key of a quarter's goal page: ``2018-q3/3``, or ``2018-q3/2018/3`` where the quarter has entries
+    under two editions, whose goals share numbers."""
+    return f"{quarter_slug}/{plan_id}/{goal}" if qualified else f"{quarter_slug}/{goal}"
+
+
+def goal_segment(key: str) -> str:
+    """Return the path of a goal page under quarters/: ``2018-q3/goal-3`` or ``2018-q3/2018-goal-3``."""
+    quarter, *plan, goal = key.split("/")
+    return f"{quarter}/{plan[0]}-goal-{goal}" if plan else f"{quarter}/goal-{goal}"
+
+
+def outcome_goal(outcome: Outcome) -> int:
+    """Return the goal number of an entry's measure (3 for 3.1.5)."""
+    return int(outcome.measure.split(".")[0])
+
+
+def quarter_editions(outcomes: Iterable[Outcome]) -> dict[str, frozenset[str]]:
+    """Return, by quarter slug, the editions the quarter has entries under."""
+    editions: dict[str, set[str]] = defaultdict(set)
+    for outcome in outcomes:
+        editions[outcome.quarter.slug].add(outcome.plan)
+    return {slug: frozenset(plans) for slug, plans in sorted(editions.items())}
+
+
+def entry_page_key(outcome: Outcome, editions: dict[str, frozenset[str]]) -> str:
+    """Return the key of the quarter-goal page an entry is shown on (its ``#entry-…`` anchor is there)."""
+    slug = outcome.quarter.slug
+    return goal_key(slug, outcome.plan, outcome_goal(outcome), len(editions.get(slug, ())) > 1)
 
 
 @dataclass(frozen=True)
@@ -81,6 +120,9 @@ def page_anchors(page: PageSpec) -> frozenset[str]:
         ids.update(chapter for chapter in _CHAPTERS if getattr(plan, chapter))
         ids.add("measures")
     elif page.kind == "quarter":
+        # The overview lists the quarter's goals and agencies; its entries are on the goal pages.
+        ids = {"main", *(f"by-{index}-{plan}" for index in ("goal", "agency") for plan in {o.plan for o in outcomes})}
+    elif page.kind == "quarter-goal":
         ids.update(_structure_ids(o.measure for o in outcomes))
     elif page.kind == "tracking":
         ids.update(f"agency-{group.agency.id}" for group in page.context["report"].groups)
@@ -111,6 +153,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
     content_updated = max([site_updated, *(p.updated for p in corpus.plans.values()),
                            *(o.updated for o in corpus.outcomes)])
     quarters = sorted(by_quarter, reverse=True)
+    editions = quarter_editions(corpus.outcomes)
+    goal_pages = {quarter: _goal_pages(corpus, by_quarter[quarter], editions) for quarter in quarters}
     content = (problems.root or Path()) / "content"
     templates = (problems.root or Path()) / "templates"
 
@@ -129,25 +173,46 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
             add("plan", plan.id, "plan.html", plan.updated, (plan.path, 0), plan=plan, by_measure=by_measure)
             for measure in plan.measures:
                 outcomes = sorted(by_measure.get((plan.id, measure.id), []), key=lambda o: (o.quarter, o.agency), reverse=True)
-                add("measure", f"{plan.id}/{measure.id}", "measure.html", newest(outcomes, plan.updated),
-                    (plan.path, measure.line), plan=plan, measure=measure, outcomes=outcomes,
-                    neighbours=_neighbours(plan, measure))
+                recent, years = _measure_archive(outcomes)
+                key = f"{plan.id}/{measure.id}"
+                add("measure", key, "measure.html", newest(recent, plan.updated),
+                    (plan.path, measure.line), plan=plan, measure=measure, outcomes=recent,
+                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure))
+                for year, entries in years:
+                    add("measure-year", f"{key}/{year}", "measure_year.html", newest(entries, plan.updated),
+                        (plan.path, measure.line), plan=plan, measure=measure, outcomes=entries, year=year)
         add("agencies", "", "agencies.html", max([site_updated, *(p.updated for p in corpus.plans.values())]))
+        plans_updated = [p.updated for p in corpus.plans.values()]
         for agency in corpus.agencies.values():
             outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: corpus order within a quarter
-            add("agency", agency.id, "agency.html", newest(outcomes, site_updated, *(p.updated for p in corpus.plans.values())),
-                (content / "agencies.yaml", agency.line), agency=agency, outcomes=outcomes, roles=_roles(corpus, agency))
+            groups = [(quarter, list(entries)) for quarter, entries in groupby(outcomes, key=lambda o: o.quarter)]
+            recent = groups[0][1] if groups else []
+            archive = [quarter for quarter, _ in groups[1:]]
+            add("agency", agency.id, "agency.html", newest(recent, site_updated, *plans_updated),
+                (content / "agencies.yaml", agency.line), agency=agency, outcomes=recent, archive=archive,
+                roles=_roles(corpus, agency))
+            for quarter, entries in groups[1:]:
+                add("agency-quarter", f"{agency.id}/{quarter.slug}", "agency_quarter.html", newest(entries),
+                    (content / "agencies.yaml", agency.line), agency=agency, outcomes=entries, quarter=quarter)
         add("quarters", "", "quarters.html", content_updated, quarters=quarters, by_quarter=by_quarter)
         for quarter in quarters:
             first = by_quarter[quarter][0]
+            goals = goal_pages[quarter]
             add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
-                quarter=quarter, outcomes=by_quarter[quarter])
+                quarter=quarter, outcomes=by_quarter[quarter], goals=goals, editions=editions)
+            for index, (key, plan_id, goal, outcomes) in enumerate(goals):
+                previous = goals[index - 1][:3] if index > 0 else None
+                following = goals[index + 1][:3] if index + 1 < len(goals) else None
+                add("quarter-goal", key, "quarter_goal.html", newest(outcomes), (outcomes[0].path, outcomes[0].lines["quarter"]),
+                    quarter=quarter, plan=corpus.plans[plan_id], goal=next(g for g in corpus.plans[plan_id].goals if g.number == goal),
+                    outcomes=outcomes, neighbours=(previous, following))
             # The report shows the quarter's entries against every measure of its editions: it changes with both.
             report = tracking_report(corpus, quarter)
             add("tracking", quarter.slug, "tracking.html", newest(by_quarter[quarter], *(p.updated for p in report.editions)),
                 (first.path, first.lines["quarter"]), quarter=quarter, report=report)
         for kind in ("search", "about", "sitemap"):
-            add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, quarters=quarters)
+            add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, quarters=quarters,
+                **({"goal_pages": goal_pages} if kind == "sitemap" else {}))
         add("privacy", "", "statement.html", site_updated, statement=corpus.site.privacy, title_key="nav_privacy")
         add("open-data", "", "statement.html", site_updated, statement=corpus.site.open_data, title_key="nav_open_data")
         add("404", "", "404.html", site_updated)
@@ -170,6 +235,33 @@ def _guide_pages(corpus: Corpus, guide: Guide, pages: list[PageSpec]) -> list[Pa
         parts = render_guide(guide, lang, base, site_paths, urls)
         made.append(PageSpec("guide", lang, "", "guide.html", doc.updated, {"guide": guide, "parts": parts}, doc.path, 0))
     return made
+
+
+RECENT_QUARTERS = 4
+"""A measure's page shows the entries of its last four reported quarters; older years are on pages of their own."""
+
+
+def _measure_archive(outcomes: list[Outcome]) -> tuple[list[Outcome], list[tuple[int, list[Outcome]]]]:
+    """Split a measure's entries (newest first) into those of its recent quarters, shown on its page, and, by
+    year, newest first, every year that has an entry not shown there, with all of that year's entries."""
+    recent_quarters = sorted({o.quarter for o in outcomes}, reverse=True)[:RECENT_QUARTERS]
+    recent = [o for o in outcomes if o.quarter in recent_quarters]
+    older_years = sorted({o.quarter.year for o in outcomes if o.quarter not in recent_quarters}, reverse=True)
+    return recent, [(year, [o for o in outcomes if o.quarter.year == year]) for year in older_years]
+
+
+def _goal_pages(corpus: Corpus, outcomes: list[Outcome],
+                editions: dict[str, frozenset[str]]) -> list[tuple[str, str, int, list[Outcome]]]:
+    """Return a quarter's goal pages as (key, plan, goal, entries), edition by edition in corpus order, then by
+    goal; an entry whose plan or measure is unknown (reported by the checks) has no goal page."""
+    grouped: dict[tuple[str, int], list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        plan = corpus.plans.get(outcome.plan)
+        if plan is not None and corpus.measure(outcome.plan, outcome.measure) is not None:
+            grouped[(outcome.plan, outcome_goal(outcome))].append(outcome)
+    order = {plan_id: index for index, plan_id in enumerate(corpus.plans)}
+    return [(entry_page_key(found[0], editions), plan_id, goal, found)
+            for (plan_id, goal), found in sorted(grouped.items(), key=lambda item: (order[item[0][0]], item[0][1]))]
 
 
 def _neighbours(plan: Plan, measure: Measure) -> tuple[Measure | None, Measure | None]:

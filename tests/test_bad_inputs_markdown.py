@@ -141,9 +141,9 @@ def test_case_32_plain_http_base_url_is_a_warning(make_site):
     MEASURE,
     f"{MEASURE}#{TIPO_ANCHOR}",
     f"/en/agencies/tipo/#{TIPO_ANCHOR}",
-    f"/zh/quarters/2024-q3/#{TIPO_ANCHOR}",
+    f"/zh/quarters/2024-q3/goal-1/#{TIPO_ANCHOR}",
     "/zh/plans/2024-2026/#measure-2-1-1",
-    "/zh/quarters/2024-q3/#strategy-1-1",
+    "/zh/quarters/2024-q3/goal-1/#strategy-1-1",
     "/en/about/",
     "/",
     "https://www.tipo.gov.tw/",
@@ -161,6 +161,7 @@ def test_case_33_links_to_pages_and_anchors_of_this_site_pass(make_site, href):
     (f"{MEASURE}#不存在", "has no anchor #不存在", "Link to this entry"),
     (f"{MEASURE}#entry-2024-q3-2-1-1-customs", "has no anchor", f'did you mean "{TIPO_ANCHOR}"'),
     ("/zh/agencies/customs/#goal-1", "has no anchor #goal-1", "Link to this entry"),
+    (f"/zh/quarters/2024-q3/#{TIPO_ANCHOR}", "has no anchor", "Link to this entry"),  # its goal's page has it
     ("../reports/3-1-2.md#不存在", "cannot be resolved", "link from the site root"),
     (f"#{TIPO_ANCHOR}", "shown on several pages", "link from the site root"),
 ])
@@ -370,8 +371,8 @@ def test_case_37_heading_level_skip_warns(make_site):
 
 def test_case_37_editor_headings_get_no_id_that_could_clobber_the_page(mini_build):
     _, site = mini_build
-    page = (site / "zh/quarters/2024-q3/index.html").read_text(encoding="utf-8")
-    assert "查扣成果 {#search}</h6>" in page
+    page = (site / "zh/quarters/2024-q3/goal-2/index.html").read_text(encoding="utf-8")
+    assert "查扣成果 {#search}</h5>" in page
     assert page.count('id="search"') == 0
     assert render("# 標題 {#search}") == "<h1>標題 {#search}</h1>\n"
 

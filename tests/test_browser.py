@@ -16,7 +16,7 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # One page of each kind, the richest instance where a kind has several: every page type the site has.
 PAGES = {
     "home": "", "plan": "2018", "measure": "2018/7.1.2", "agencies": "", "agency": "ida", "quarters": "",
-    "quarter": "2018-q3", "tracking": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "",
+    "quarter": "2018-q3", "quarter-goal": "2018-q3/9", "tracking": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "",
     "open-data": "", "404": "", "guide": "",
 }
 EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo")]

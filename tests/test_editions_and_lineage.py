@@ -82,32 +82,47 @@ def test_the_2018_plan_page_lists_every_measure_with_its_notes(site):
     assert "Edition in force in 2018 Q3" in english.text and "no slash separating lead from co-agencies" in english.text
 
 
-def test_the_2018_q3_page_is_navigable_by_goal_measure_and_agency_with_every_figure(site):
-    html = (site / "zh/quarters/2018-q3/index.html").read_text(encoding="utf-8")
-    page = read_page(site / "zh/quarters/2018-q3/index.html")
-    entries = {i for i in page.ids if i.startswith("entry-2018-q3-")}
+def goal_pages(site: Path, lang: str) -> list[Path]:
+    return [site / f"{lang}/quarters/2018-q3/goal-{n}/index.html" for n in range(1, 10)]
+
+
+def test_the_2018_q3_report_is_navigable_by_goal_measure_and_agency_with_every_figure(site):
+    overview = read_page(site / "zh/quarters/2018-q3/index.html")
+    goals = [read_page(path) for path in goal_pages(site, "zh")]
+    html = "".join(path.read_text(encoding="utf-8") for path in goal_pages(site, "zh"))
+    entries = {i for page in goals for i in page.ids if i.startswith("entry-2018-q3-")}
     assert len(entries) == 117
-    assert {f"goal-{n}" for n in range(1, 10)} <= page.ids
-    assert len([i for i in page.ids if re.fullmatch(r"measure-\d+-\d+-\d+", i)]) == 69
-    assert len([i for i in page.ids if re.fullmatch(r"strategy-\d+-\d+", i)]) == 29
-    fragment_links = {link["href"][1:] for link in page.links if link.get("href", "").startswith("#entry-")}
-    assert fragment_links == entries  # the agency index links to every entry
+    assert all(f"goal-{n}" in page.ids for n, page in enumerate(goals, 1))
+    assert len({i for page in goals for i in page.ids if re.fullmatch(r"measure-\d+-\d+-\d+", i)}) == 69
+    assert len({i for page in goals for i in page.ids if re.fullmatch(r"strategy-\d+-\d+", i)}) == 29
+    # The overview links every goal's page and, in its agency index, every entry on its goal's page.
+    hrefs = [link.get("href", "") for link in overview.links]
+    assert [h for h in hrefs if re.fullmatch(r"/zh/quarters/2018-q3/goal-\d/", h)] == \
+        [f"/zh/quarters/2018-q3/goal-{n}/" for n in range(1, 10)]
+    entry_links = {h for h in hrefs if "#entry-" in h}
+    assert {h.split("#")[1] for h in entry_links} == entries
+    for href in entry_links:
+        target, anchor = href.split("#")
+        goal = int(anchor.split("-")[3])
+        assert target == f"/zh/quarters/2018-q3/goal-{goal}/" and anchor in goals[goal - 1].ids
+    text = " ".join(page.text for page in goals)
     for figure in ("新臺幣156億5,264萬520元", "定罪率達93.53%", "侵權貨物件數共10,417件", "14.5 億元"):
-        assert figure in page.text, figure
+        assert figure in text, figure
     # Entries of a measure appear in the order the table's agency cell lists the bodies.
     row = html[html.index('id="measure-5-3-1"'):html.index('id="measure-5-3-2"')]
     order = [m for m in re.findall(r'id="entry-2018-q3-5-3-1-([a-z-]+)"', row)]
     assert order == ["ndc", "acs", "dgbas", "taipei", "new-taipei", "taoyuan", "taichung", "tainan", "kaohsiung"]
-    assert "【" not in page.text  # the brackets became entry headings
-    assert "經濟部工業局" in page.text and "經濟部訴願會" in page.text  # names as the table wrote them
+    assert "【" not in text  # the brackets became entry headings
+    assert "經濟部工業局" in text and "經濟部訴願會" in text  # names as the table wrote them
 
 
-def test_the_english_2018_q3_page_shows_translations_and_marks_the_rest(site):
-    page = read_page(site / "en/quarters/2018-q3/index.html")
-    assert "NT$15,652,640,520" in page.text
-    assert "English translation pending; the Chinese original follows." in page.text
-    assert any(lang == "zh-Hant-TW" and "TANet" in text for lang, text in page.langs)
-    assert "Ongoing" in page.text and "經常辦理" not in page.text
+def test_the_english_2018_q3_pages_show_translations_and_mark_the_rest(site):
+    pages = [read_page(path) for path in goal_pages(site, "en")]
+    text = " ".join(page.text for page in pages)
+    assert "NT$15,652,640,520" in text
+    assert "English translation pending; the Chinese original follows." in text
+    assert any(lang == "zh-Hant-TW" and "TANet" in part for page in pages for lang, part in page.langs)
+    assert "Ongoing" in text and "經常辦理" not in text
 
 
 def test_an_agency_page_shows_entries_under_each_name_it_has_had(site):

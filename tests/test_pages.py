@@ -85,7 +85,7 @@ def test_untranslated_text_is_shown_in_chinese_marked_and_tagged(site):
 
 
 def test_editor_text_is_escaped(site):
-    html = (site / "zh/quarters/2024-q3/index.html").read_text(encoding="utf-8")
+    html = (site / "zh/quarters/2024-q3/goal-2/index.html").read_text(encoding="utf-8")
     assert "本季查扣侵權物品&lt;共&gt; 1,234 件 &amp; &quot;引號&quot;。" in html
 
 
@@ -109,24 +109,59 @@ def test_agency_page_shows_its_former_names_with_dates(site):
     assert "Industrial Development Bureau" in en.text and "26 September 2023" in en.text
 
 
-def test_quarter_pages_exist_only_for_quarters_with_entries_grouped_by_goal(site):
+def test_quarter_pages_exist_only_for_quarters_with_entries_and_list_their_goals(site):
     quarters = sorted(p.name for p in (site / "zh/quarters").iterdir() if p.is_dir())
     assert quarters == ["2024-q2", "2024-q3"]
     page = read_page(site / "zh/quarters/2024-q3/index.html")
     assert page.h1 == ["民國113年第3季 執行成效"]
-    assert {"goal-1", "goal-2", "measure-1-1-1", "measure-2-1-1"} <= page.ids
-    assert page.text.index("目標一") < page.text.index("目標二")
-    assert {"entry-2024-q3-1-1-1-tipo", "entry-2024-q3-2-1-1-customs"} <= page.ids
     assert "113年7月至9月" in page.text
+    hrefs = [a.get("href") for a in page.links]
+    # The overview links each goal's page, and each entry where its goal's page shows it.
+    assert hrefs.index("/zh/quarters/2024-q3/goal-1/") < hrefs.index("/zh/quarters/2024-q3/goal-2/")
+    assert {"/zh/quarters/2024-q3/goal-1/#entry-2024-q3-1-1-1-tipo",
+            "/zh/quarters/2024-q3/goal-2/#entry-2024-q3-2-1-1-customs"} <= set(hrefs)
+    assert not any(i.startswith(("entry-", "goal-", "measure-")) for i in page.ids)
+    assert "/zh/quarters/2024-q3/tracking/" in hrefs
     english = read_page(site / "en/quarters/2024-q3/index.html")
     assert english.h1 == ["2024 Q3 results"]
     assert "July–September 2024" in english.text
 
 
+def test_each_goal_of_a_quarter_has_its_page_with_its_entries_breadcrumb_and_neighbours(site):
+    assert sorted(p.name for p in (site / "zh/quarters/2024-q3").iterdir() if p.is_dir()) == ["goal-1", "goal-2", "tracking"]
+    assert sorted(p.name for p in (site / "zh/quarters/2024-q2").iterdir() if p.is_dir()) == ["goal-1", "tracking"]
+    first = read_page(site / "zh/quarters/2024-q3/goal-1/index.html")
+    assert len(first.h1) == 1 and first.h1[0].startswith("目標一")
+    assert {"goal-1", "measure-1-1-1", "entry-2024-q3-1-1-1-tipo"} <= first.ids
+    assert "entry-2024-q3-2-1-1-customs" not in first.ids and "目標二" not in first.h1[0]
+    second = read_page(site / "zh/quarters/2024-q3/goal-2/index.html")
+    assert {"goal-2", "measure-2-1-1", "entry-2024-q3-2-1-1-customs"} <= second.ids
+    for page, crumb in ((first, "目標一"), (second, "目標二")):
+        hrefs = [a.get("href") for a in page.links]
+        crumbs = ["/zh/", "/zh/quarters/", "/zh/quarters/2024-q3/"]
+        assert any(hrefs[i:i + 3] == crumbs for i in range(len(hrefs))), hrefs
+        assert "113年7月至9月" in page.text and crumb in page.text
+    assert [a["href"] for a in first.links if a.get("rel") == "next"] == ["/zh/quarters/2024-q3/goal-2/"]
+    assert not [a for a in first.links if a.get("rel") == "prev"]
+    assert [a["href"] for a in second.links if a.get("rel") == "prev"] == ["/zh/quarters/2024-q3/goal-1/"]
+    assert not [a for a in second.links if a.get("rel") == "next"]
+    english = read_page(site / "en/quarters/2024-q3/goal-1/index.html")
+    assert english.h1[0].startswith("Goal 1") and "July–September 2024" in english.text
+    # Dated by its newest entry, like every page: not by the clock.
+    assert "Last updated: 14 October 2024" in english.text
+
+
+def test_entries_are_linked_at_their_goal_page_from_measure_and_tracking_pages(site):
+    measure = [a.get("href") for a in read_page(site / "zh/plans/2024-2026/measures/1.1.1/index.html").links]
+    assert "/zh/quarters/2024-q3/goal-1/#measure-1-1-1" in measure
+    tracking = [a.get("href") for a in read_page(site / "zh/quarters/2024-q3/tracking/index.html").links]
+    assert "/zh/quarters/2024-q3/goal-1/#entry-2024-q3-1-1-1-tipo" in tracking
+
+
 def test_completion_and_remarks_are_shown_with_the_entry(site):
-    zh = read_page(site / "zh/quarters/2024-q3/index.html")
+    zh = read_page(site / "zh/quarters/2024-q3/goal-1/index.html")
     assert "完成期程經常辦理" in zh.text and "備註另見第2季" in zh.text
-    en = read_page(site / "en/quarters/2024-q3/index.html")
+    en = read_page(site / "en/quarters/2024-q3/goal-1/index.html")
     assert "CompletionOngoing" in en.text
     assert ("zh-Hant-TW", "另見第2季") in en.langs
 
@@ -157,3 +192,28 @@ def test_pages_use_no_inline_script_or_style(site):
     for path in site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")
         assert "<script>" not in html and " style=" not in html and "<style" not in html, path
+
+
+def test_a_quarter_with_entries_under_two_editions_names_the_edition_in_its_goal_pages(make_site):
+    from mini import PLAN, entry, fixture_text
+
+    project = make_site({
+        "plans/2021-2023/plan.yaml": fixture_text(PLAN).replace('id: "2024-2026"', 'id: "2021-2023"')
+        .replace("start: 2024-01-01", "start: 2021-01-01"),
+        "outcomes/2024-Q3/2.1.1.customs.md": entry(plan='"2021-2023"'),
+    })
+    out = project.root / "site"
+    build(project, out, search=False)
+    made = sorted(p.name for p in (out / "zh/quarters/2024-q3").iterdir() if p.is_dir())
+    assert made == ["2021-2023-goal-2", "2024-2026-goal-1", "tracking"]
+    # A quarter of one edition keeps the short paths.
+    assert sorted(p.name for p in (out / "zh/quarters/2024-q2").iterdir() if p.is_dir()) == ["goal-1", "tracking"]
+    old = read_page(out / "zh/quarters/2024-q3/2021-2023-goal-2/index.html")
+    assert "entry-2024-q3-2-1-1-customs" in old.ids
+    overview = [a.get("href") for a in read_page(out / "zh/quarters/2024-q3/index.html").links]
+    assert "/zh/quarters/2024-q3/2021-2023-goal-2/#entry-2024-q3-2-1-1-customs" in overview
+    assert "/zh/quarters/2024-q3/2024-2026-goal-1/#entry-2024-q3-1-1-1-tipo" in overview
+    measure = [a.get("href") for a in read_page(out / "zh/plans/2021-2023/measures/2.1.1/index.html").links]
+    assert "/zh/quarters/2024-q3/2021-2023-goal-2/#measure-2-1-1" in measure
+    sitemap = [a.get("href") for a in read_page(out / "en/sitemap/index.html").links]
+    assert {"/en/quarters/2024-q3/2021-2023-goal-2/", "/en/quarters/2024-q3/2024-2026-goal-1/"} <= set(sitemap)

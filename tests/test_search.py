@@ -122,12 +122,13 @@ def test_chinese_results_show_title_type_highlight_and_link_to_the_entry(browser
     assert all(r["title"] and "\u200b" not in r["title"] + r["kind"] for r in found)
     # The five characters are marked as one word, not five.
     assert all("電腦伴唱機" in r["marks"] for r in found)
-    quarter = next(r for r in found if r["url"] == "/zh/quarters/2018-q3/")
+    # The quarter's entries are on its goal pages: the one for goal 5 has the term.
+    quarter = next(r for r in found if r["url"] == "/zh/quarters/2018-q3/goal-5/")
     assert quarter["type"] == "季執行成效"
     entry = quarter["subs"][0]
-    assert re.fullmatch(r"/zh/quarters/2018-q3/#entry-2018-q3-5-2-\d-tipo", entry["url"]), entry
+    assert re.fullmatch(r"/zh/quarters/2018-q3/goal-5/#entry-2018-q3-5-2-\d-tipo", entry["url"]), entry
     assert entry["text"].startswith("5.2.") and "經濟部智慧財產局" in entry["text"]
-    # The link lands on the entry that has the term, on the long quarter page.
+    # The link lands on the entry that has the term, on the quarter's goal page.
     page.click(f".sub-results a[href='{entry['url']}']")
     page.wait_for_url(f"**{entry['url']}")
     anchor = entry["url"].split("#")[1]
@@ -162,8 +163,12 @@ def test_filters_narrow_results_and_entries(browser, server):
     # On the quarter page, an agency filter keeps that agency's entries.
     ask(page, server, "/zh/search/?q=營業秘密&agency=tipo&type=quarter")
     quarter = results(page)
-    assert [r["url"] for r in quarter] == ["/zh/quarters/2018-q3/"]
-    assert quarter[0]["subs"] and all(sub["url"].endswith("-tipo") for sub in quarter[0]["subs"])
+    # The quarter's report is in pages by goal: those whose entries have the term (the overview lists no entry).
+    assert sorted(r["url"] for r in quarter) == [f"/zh/quarters/2018-q3/goal-{n}/" for n in (2, 3, 7, 9)]
+    assert any(sub["url"].endswith("-tipo") for r in quarter for sub in r["subs"])
+    for result in quarter:  # where the matches include the agency's entries, only they are shown
+        if any(sub["url"].endswith("-tipo") for sub in result["subs"]):
+            assert all(sub["url"].endswith("-tipo") for sub in result["subs"]), result
     page.close()
 
 
@@ -191,7 +196,7 @@ def test_sort_by_quarter_puts_pages_without_quarters_last(browser, server, publi
     for sort in ("newest", "oldest"):
         ask(page, server, f"/zh/search/?q=智慧財產局&sort={sort}")
         quarters = [newest[r["url"]] for r in show_all(page)]
-        assert len(quarters) == 132
+        assert len(quarters) == 140  # the quarter's overview and its nine goal pages, where there was one page
         with_quarter = [q != NO_NEWEST for q in quarters]
         assert with_quarter == sorted(with_quarter, reverse=True), "pages that report a quarter come first"
         assert any(with_quarter) and not all(with_quarter)

@@ -185,7 +185,6 @@ def test_the_overview_has_each_agency_of_the_report_with_its_counts_and_english(
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_row_of_the_report_is_on_the_page_with_its_role_state_and_entry(published_site, report, lang):
     _, data = report
-    base = "/" + page_path("quarter", lang, Q3_2018.slug)
     by_section = {table.section: table for table in tables_of(tracking_file(published_site, lang))[1:]}
     # One table per agency with rows; an agency that only files for others has its counts and no table.
     assert list(by_section) == [f"agency-{g.agency.id}" for g in data.groups if g.rows]
@@ -209,7 +208,10 @@ def test_every_row_of_the_report_is_on_the_page_with_its_role_state_and_entry(pu
                 assert state.hrefs == []
             else:
                 assert state.text.startswith(STATE[lang][row.state])
-                assert state.hrefs == [f"{base}#{row.entries[0].anchor}"]
+                # Each entry at its goal's page of the quarter, where its anchor is.
+                entry = row.entries[0]
+                goal_page = "/" + page_path("quarter-goal", lang, f"{Q3_2018.slug}/{entry.measure.split('.')[0]}")
+                assert state.hrefs == [f"{goal_page}#{entry.anchor}"]
             shown += 1
     assert shown == len(data.rows) == 145  # 144 responsible rows and 1 filed where not listed
 
