@@ -65,7 +65,8 @@ def test_new_refuses_unknown_measure_agency_and_quarter(mini_site):
 def test_build_reports_pages_and_writes_the_site(mini_site, tmp_path):
     result = run("build", "--root", str(mini_site.root), "--out", str(tmp_path / "out"), "--no-search")
     assert result.exit_code == 0, result.output
-    assert "Built 46 pages" in result.output  # 40, a tracking page per quarter and the guide, in both languages
+    # 40, a tracking page per quarter, a page per goal with entries in each quarter and the guide, in both languages
+    assert "Built 52 pages" in result.output
     assert (tmp_path / "out/zh/index.html").exists()
 
 
