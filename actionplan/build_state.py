@@ -16,7 +16,7 @@ from pathlib import Path
 from .models import Corpus
 from .routes import PageSpec, quarter_editions
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the state file's layout changes; a state of another format is ignored."""
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -56,6 +56,9 @@ class BuildState:
     """What each entry text was found to have, by a hash of the text and where it is (see validate)."""
     report: dict = dataclasses.field(default_factory=dict)
     """The page and file counts of the build, reported again when nothing changed."""
+    search_index: str = ""
+    """The ``inputs`` of the build whose pages the search index in the folder was made from; empty without one. It
+    differs from ``inputs`` while the index of a preview's latest pages is still being made (``index_later``)."""
 
     @classmethod
     def load(cls, out_dir: Path) -> BuildState:

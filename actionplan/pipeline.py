@@ -19,7 +19,8 @@ from .i18n import MissingString
 from .models import Corpus
 from .render import RenderFailed, asset_versions, make_environment, render_pages, template_location
 from .routes import PageSpec, plan_routes
-from .search import PAGEFIND_VERSION, SearchIndexFailed, index_search, reuse_search_index
+from .search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, index_copies, index_search,
+                     reuse_search_index)
 from .sources import bi, read_sources
 from .validate import validate
 from .write import discard, stage_dir, swap_in, write_site
@@ -62,6 +63,53 @@ class BuildReport:
     """How many pages were rendered; the others were taken unchanged from the last build."""
     unchanged: bool = False
     """Whether nothing had changed since the last build, which was left as it was."""
+    pending_index: PendingIndex | None = None
+    """The search index still to be made for the pages written, when the build was asked to index them later."""
+
+
+@dataclass(frozen=True)
+class PendingIndex:
+    """The search index of a build's pages, made after the build so that a preview can show the pages at once.
+
+    The steps are apart so that a caller can hold its own lock where the output folder must not change under them:
+    ``copy_pages`` reads the site and ``install`` swaps the index into it; ``index`` runs Pagefind on the copies."""
+
+    out_dir: Path
+    inputs: str
+    """What the build was made from (``BuildState.inputs``): the index is installed only while the site is still
+    that build's."""
+    facets: dict
+
+    def copy_pages(self, copies: Path) -> None:
+        """Write into ``copies`` what Pagefind reads of the site's pages."""
+        copy_indexable(self.out_dir, copies)
+
+    def index(self, copies: Path, staging: Path) -> str:
+        """Index the copies into ``staging/pagefind``; return Pagefind's summary line."""
+        return index_copies(copies, staging / "pagefind", self.facets)
+
+    def install(self, staging: Path) -> bool:
+        """Swap the index made in ``staging`` into the site, unless another build has replaced the site since;
+        return whether it was installed."""
+        state = BuildState.load(self.out_dir)
+        if state.inputs != self.inputs or not self.out_dir.is_dir():
+            return False
+        swap_in(staging / "pagefind", self.out_dir / "pagefind")
+        state.search_index = self.inputs
+        state.record_outputs(self.out_dir)
+        state.save()
+        return True
+
+    def run(self) -> str:
+        """Make and install the index in one go; return Pagefind's summary line."""
+        staging = stage_dir(self.out_dir)
+        try:
+            self.copy_pages(staging / "copies")
+            summary = self.index(staging / "copies", staging)
+            self.install(staging)
+        finally:
+            discard(staging)
+        return summary
 
 
 def load(project: Project, problems: Problems) -> Corpus | None:
@@ -98,12 +146,16 @@ def check(project: Project, strict: bool = False) -> Problems:
     return problems
 
 
-def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True, reuse: bool = True) -> BuildReport:
+def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True, reuse: bool = True,
+          index_later: bool = False) -> BuildReport:
     """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was.
 
     With ``reuse``, what the last build into ``out_dir`` made is used again where its sources have not changed:
     nothing is done when no source has, and unchanged pages are taken from the old site. The bytes are the same
-    either way. What this build made is recorded beside ``out_dir`` for the next."""
+    either way. What this build made is recorded beside ``out_dir`` for the next.
+
+    With ``search`` and ``index_later``, the site is swapped in with the previous search index, if any, and the
+    report's ``pending_index`` makes the new one; until it has, the next build does not count the index as made."""
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
     started = time.perf_counter()
@@ -111,7 +163,8 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     sources = [project.content, project.docs, project.templates, project.static]
     inputs = state.hash_sources(sources, _options(strict, search))
     report.timings["sources"] = time.perf_counter() - started
-    if reuse and inputs == state.inputs and state.site_intact(out_dir):
+    index_made = state.search_index == state.inputs and state.search_index_intact(out_dir)
+    if reuse and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_made):
         report.unchanged = True
         report.pages, report.files = state.report["pages"], state.report["files"]
         return report
@@ -150,14 +203,24 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         report.files = write_site(rendered, project.static, redirect, staging, reused, out_dir)
         report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
         report.timings["write"] = time.perf_counter() - started
+        search_index = ""
         if search:
             started = time.perf_counter()
-            if not rendered and state.search_index_intact(out_dir):
+            same_pages = not rendered and set(fingerprints) == set(state.pages)
+            if same_pages and index_made:
                 reuse_search_index(out_dir, staging)
                 report.search_summary = "the search index is unchanged"
+                search_index = inputs
+            elif index_later:
+                if state.search_index_intact(out_dir):
+                    reuse_search_index(out_dir, staging)  # until the new one is made: search keeps working
+                search_index = state.search_index
+                report.pending_index = PendingIndex(out_dir, inputs, facets)
             else:
                 report.search_summary = index_search(staging, facets)
-            report.timings["search index"] = time.perf_counter() - started
+                search_index = inputs
+            if report.pending_index is None:
+                report.timings["search index"] = time.perf_counter() - started
         swap_in(staging, out_dir)
     except SearchIndexFailed as err:
         problems.add(out_dir, 0, f"{bi('the search index could not be built', '無法建立搜尋索引')}: {err}",
@@ -172,7 +235,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     finally:
         if staging is not None:
             discard(staging)
-    state.inputs, state.pages = inputs, fingerprints
+    state.inputs, state.pages, state.search_index = inputs, fingerprints, search_index
     state.report = {"pages": report.pages, "files": report.files}
     state.record_outputs(out_dir)
     state.save()

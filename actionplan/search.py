@@ -66,25 +66,33 @@ def indexable(html: str) -> str:
 def index_search(site_dir: Path, facets: dict[str, Facets]) -> str:
     """Build the search index of ``site_dir`` into ``site_dir/pagefind``, with the filters and sort keys of its
     pages (``facets``, by page path, ``zh/about/``); return Pagefind's summary line."""
-    binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="actionplan-search-") as copies:
-        for page in sorted(site_dir.rglob("*.html")):
-            html = page.read_text(encoding="utf-8")
-            if "data-pagefind-body" in html:
-                copy = Path(copies) / page.relative_to(site_dir)
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(indexable(html), encoding="utf-8")
-        result = subprocess.run(
-            [str(binary), "--site", copies, "--output-path", str(site_dir / "pagefind"), "--quiet"],
-            capture_output=True, text=True, check=False,
-        )
+        copy_indexable(site_dir, Path(copies))
+        return index_copies(Path(copies), site_dir / "pagefind", facets)
+
+
+def copy_indexable(site_dir: Path, copies: Path) -> None:
+    """Write into ``copies`` what Pagefind reads of each page of ``site_dir`` that has content to index."""
+    for page in sorted(site_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            copy = copies / page.relative_to(site_dir)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(indexable(html), encoding="utf-8")
+
+
+def index_copies(copies: Path, index_dir: Path, facets: dict[str, Facets]) -> str:
+    """Index the pages' copies (``copy_indexable``) into ``index_dir``; return Pagefind's summary line."""
+    binary = pagefind_binary()
+    result = subprocess.run([str(binary), "--site", str(copies), "--output-path", str(index_dir), "--quiet"],
+                            capture_output=True, text=True, check=False)
     if result.returncode != 0:
         said = " / ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())
         raise SearchIndexFailed(f"pagefind failed ({result.returncode}): {said}")
     for name in _UNUSED_BUNDLES:
-        (site_dir / "pagefind" / name).unlink(missing_ok=True)
-    normalise_entry(site_dir / "pagefind" / "pagefind-entry.json")
-    write_facets(site_dir / "pagefind", facets)
+        (index_dir / name).unlink(missing_ok=True)
+    normalise_entry(index_dir / "pagefind-entry.json")
+    write_facets(index_dir, facets)
     return result.stdout.strip()
 
 

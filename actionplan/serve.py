@@ -1,6 +1,10 @@
 """Local preview: build, serve on localhost with the production headers, rebuild when sources change, and tell the
 open pages, which reload after a good build and show the problems of a failed one over the last good site.
 
+The pages are served as soon as they are written; the search index is made after, in a thread of its own, and
+swapped in unless a newer build has come meanwhile (that build's index is made next). Search in the preview shows
+the previous index until then.
+
 Only the preview has the ``/__preview/`` paths and the reload script; they are added to HTML as it is served, never
 to the files in ``site/``, so the published site has neither.
 """
@@ -13,6 +17,7 @@ import queue
 import re
 import secrets
 import sys
+import tempfile
 import threading
 import tomllib
 import traceback
@@ -28,8 +33,10 @@ import click
 from watchfiles import watch
 
 from .errors import BuildFailed
-from .pipeline import Project, build
+from .pipeline import PendingIndex, Project, build
+from .search import SearchIndexFailed
 from .sources import bi
+from .write import discard, stage_dir
 
 PREVIEW_PREFIX = "/__preview/"
 PREVIEW_FILES = {
@@ -298,9 +305,17 @@ class PreviewServer:
         # Bound here, before the first build, so a port in use fails at once.
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(self.out_dir)))
         self._building = threading.Lock()
+        """Held while the site folder changes: a build, or the copying of pages for the index and its swap."""
         self._stopping = threading.Event()
         self._watching = threading.Event()
+        self._pending: PendingIndex | None = None
+        """The index of the latest good build, while it is still to be made; a newer build replaces it."""
+        self._index_wanted = threading.Event()
+        self.index_settled = threading.Event()
+        """Set while the search index is that of the site served (or search is off), cleared while it is made."""
+        self.index_settled.set()
         self._watcher: threading.Thread | None = None
+        self._indexer: threading.Thread | None = None
         self._server: threading.Thread | None = None
 
     @property
@@ -317,6 +332,7 @@ class PreviewServer:
         """Build the site, then serve it and rebuild on changes in the background; return self."""
         # Watching starts first, so a file saved during the first build is built too.
         self._watcher = _spawn(self._watch)
+        self._indexer = _spawn(self._index_loop)
         self.rebuild()
         self._watching.wait(timeout=5)
         self._server = _spawn(self.httpd.serve_forever)
@@ -331,8 +347,10 @@ class PreviewServer:
             self.httpd.shutdown()
             self._server.join()
         self.httpd.server_close()
-        if self._watcher is not None:
-            self._watcher.join()
+        self._index_wanted.set()
+        for thread in (self._watcher, self._indexer):
+            if thread is not None:
+                thread.join()
 
     def __enter__(self) -> PreviewServer:
         try:
@@ -345,26 +363,64 @@ class PreviewServer:
         self.stop()
 
     def rebuild(self) -> None:
-        """Build the site and tell the open pages: reload after a good build, show the problems of a failed one."""
+        """Build the site and tell the open pages: reload after a good build, show the problems of a failed one;
+        then have the search index of the new pages made."""
         with self._building:
-            self.events.publish(self._build())
+            state, pending = self._build()
+            self.events.publish(state)
+            if pending is not None:
+                self._pending = pending
+                self.index_settled.clear()
+                self._index_wanted.set()
 
-    def _build(self) -> BuildState:
+    def _build(self) -> tuple[BuildState, PendingIndex | None]:
         site = self.events.state.site
         try:
-            report = build(self.project, self.out_dir, search=self.search)
+            report = build(self.project, self.out_dir, search=self.search, index_later=True)
         except BuildFailed as failure:
             # Keep serving the last good site; the editor fixes the file and saves again.
             click.echo(failure.format_message(), err=True)
             click.echo(LAST_GOOD, err=True)
-            return failed_state(site, failure)
+            return failed_state(site, failure), None
         except Exception as err:  # noqa: BLE001 - the preview outlives a bug in one build
             traceback.print_exc(file=sys.stderr)
             return BuildState(site, (f"{bi('the build stopped with an unexpected error', '建置時發生未預期的錯誤')}: "
                                      f"{type(err).__name__}: {err}: "
-                                     f"{bi('the terminal shows where', '詳見終端機的訊息')}",), LAST_GOOD)
+                                     f"{bi('the terminal shows where', '詳見終端機的訊息')}",), LAST_GOOD), None
         click.echo(f"Built {report.pages} pages. 已重新建置。")
-        return BuildState(f"{self._run}.{next(self._builds)}")
+        return BuildState(f"{self._run}.{next(self._builds)}"), report.pending_index
+
+    def _index_loop(self) -> None:
+        """Make the search index of the latest build's pages, whenever one is wanted, until the preview stops."""
+        while True:
+            self._index_wanted.wait()
+            self._index_wanted.clear()
+            if self._stopping.is_set():
+                return
+            with self._building:
+                pending = self._pending
+                if pending is None:
+                    continue
+                copies = Path(tempfile.mkdtemp(prefix="actionplan-search-"))
+                pending.copy_pages(copies)  # while no build can swap the site under it
+            staging = stage_dir(self.out_dir)
+            try:
+                pending.index(copies, staging)
+                with self._building:
+                    if self._pending is pending:  # else a newer build came; its index is made next
+                        self._pending = None
+                        if pending.install(staging):
+                            click.echo("Search index updated. 搜尋索引已更新。")
+                        self.index_settled.set()
+            except SearchIndexFailed as err:
+                click.echo(f"{bi('the search index could not be built', '無法建立搜尋索引')}: {err}", err=True)
+                with self._building:
+                    if self._pending is pending:
+                        self._pending = None
+                        self.index_settled.set()
+            finally:
+                discard(staging)
+                discard(copies)
 
     def _watch(self) -> None:
         watched = [p for p in (self.project.content, self.project.templates, self.project.static, self.project.docs)

@@ -10,6 +10,7 @@ import pytest
 from actionplan import markdown, parallel
 from actionplan.pipeline import Project, build
 from actionplan.sources import MAYBE_FORMAT_CHAR, is_invisible
+from mini import CUSTOMS
 from test_build import tree_digest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -114,3 +115,46 @@ def test_a_page_changed_by_hand_in_the_output_is_rendered_again(project):
     page.write_bytes(b"defaced")
     again = build(project, site, strict=True, search=False)
     assert not again.unchanged and again.rendered == 1 and page.read_bytes() == expected
+
+
+def edit_customs_entry(project: Project, sentence: str) -> None:
+    entry = project.content / CUSTOMS
+    entry.write_text(entry.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+
+
+def test_a_search_index_made_after_the_build_gives_the_bytes_of_a_build_that_indexes_at_once(mini_site, tmp_path):
+    site = mini_site.root / "site"
+    report = build(mini_site, site, strict=True, index_later=True)
+    assert report.pending_index is not None and not (site / "pagefind").exists()
+    assert "search index" not in report.timings
+    report.pending_index.run()
+    build(mini_site, tmp_path / "whole", strict=True, reuse=False)
+    assert tree_digest(site) == tree_digest(tmp_path / "whole")
+    assert build(mini_site, site, strict=True).unchanged
+
+
+def test_pages_built_to_be_indexed_later_keep_the_old_index_until_then_and_a_later_build_makes_the_new_one(mini_site, tmp_path):
+    site = mini_site.root / "site"
+    build(mini_site, site, strict=True)
+    old_index = tree_digest(site / "pagefind")
+    edit_customs_entry(mini_site, "本季另查扣 42 件。")
+    # As when the preview stops before the index of its last build is made.
+    preview = build(mini_site, site, strict=True, index_later=True)
+    assert preview.pending_index is not None and tree_digest(site / "pagefind") == old_index
+    again = build(mini_site, site, strict=True)
+    assert not again.unchanged and tree_digest(site / "pagefind") != old_index
+    build(mini_site, tmp_path / "cold", strict=True, reuse=False)
+    assert tree_digest(site) == tree_digest(tmp_path / "cold")
+
+
+def test_an_index_is_not_installed_into_a_site_a_newer_build_has_replaced(mini_site):
+    site = mini_site.root / "site"
+    first = build(mini_site, site, strict=True, index_later=True).pending_index
+    edit_customs_entry(mini_site, "本季另查扣 42 件。")
+    second = build(mini_site, site, strict=True, index_later=True).pending_index
+    staging = site.parent / "staging"
+    first.copy_pages(staging / "copies")
+    first.index(staging / "copies", staging)
+    assert not first.install(staging) and not (site / "pagefind").exists()
+    second.run()
+    assert build(mini_site, site, strict=True).unchanged

@@ -2,11 +2,14 @@
 the problems of a failed one over the last good site, and the published site carries none of it."""
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from actionplan.pipeline import Project, build
+from actionplan.pipeline import PendingIndex, Project, build
 from actionplan.routes import page_path
 from actionplan.serve import PreviewServer
 from conftest import ROOT, installed_tool
@@ -199,3 +202,73 @@ def test_the_serve_command_names_a_port_in_use(project):
     assert result.returncode == 2
     assert f"cannot serve on port {port}: Address already in use; choose another with --port | " \
            f"無法使用連接埠 {port}：Address already in use；請以 --port 指定其他連接埠" in result.stderr
+
+
+@pytest.fixture
+def searched_preview(project: Project) -> Iterator[PreviewServer]:
+    with PreviewServer(project, port=0, search=True) as running:
+        assert running.index_settled.wait(60)
+        yield running
+
+
+@pytest.fixture
+def held_index(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Make the preview's indexing wait: return the event it sets on starting Pagefind, and the one that lets it go."""
+    started, allowed = threading.Event(), threading.Event()
+    index = PendingIndex.index
+
+    def held(self, copies, staging):
+        started.set()
+        assert allowed.wait(60)
+        return index(self, copies, staging)
+
+    monkeypatch.setattr(PendingIndex, "index", held)
+    return started, allowed
+
+
+def next_build(events) -> str:
+    """Return the build the next event of the preview's stream names, past keep-alive comments."""
+    while True:
+        line = events.readline()
+        if line.startswith(b"data: "):
+            return json.loads(line.removeprefix(b"data: "))["site"]
+
+
+def indexed_text(site: Path) -> str:
+    """Return the text of every page in the site's search index."""
+    return "".join(json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["content"]
+                   for fragment in sorted((site / "pagefind/fragment").glob("*.pf_fragment")))
+
+
+def test_the_open_page_reloads_as_soon_as_the_pages_are_written_and_the_search_index_follows(
+        project, searched_preview, held_index):
+    started, allowed = held_index
+    site = project.root / "site"
+    with urllib.request.urlopen(searched_preview.url + "__preview/events") as events:
+        served = next_build(events)
+        save_entry(project, "本季查扣 Zanzibar 專案物品 12 件。")
+        assert next_build(events) != served  # the reload, while Pagefind has not even started
+        assert started.wait(30)
+    with urllib.request.urlopen(searched_preview.url + MEASURE) as page:
+        assert "Zanzibar" in page.read().decode()
+    assert "Zanzibar" not in indexed_text(site) and not searched_preview.index_settled.is_set()
+    allowed.set()
+    assert searched_preview.index_settled.wait(60)
+    assert "Zanzibar" in indexed_text(site)
+    assert build(project, site, search=True).unchanged  # the index is recorded as the pages'
+
+
+def test_a_build_during_indexing_has_its_own_pages_indexed_not_the_older_ones(project, searched_preview, held_index):
+    started, allowed = held_index
+    site = project.root / "site"
+    with urllib.request.urlopen(searched_preview.url + "__preview/events") as events:
+        served = next_build(events)
+        save_entry(project, "本季查扣 Alphaword 專案物品 12 件。")
+        first = next_build(events)
+        assert first != served and started.wait(30)
+        save_entry(project, "本季查扣 Betaword 專案物品 12 件。")
+        assert next_build(events) != first  # built and served while the older pages are being indexed
+    allowed.set()
+    assert searched_preview.index_settled.wait(60)
+    assert "Betaword" in indexed_text(site) and "Alphaword" not in indexed_text(site)
+    assert [path.name for path in site.parent.iterdir() if path.name.startswith(".site-")] == []
