@@ -387,7 +387,9 @@ class PreviewServer:
             return BuildState(site, (f"{bi('the build stopped with an unexpected error', '建置時發生未預期的錯誤')}: "
                                      f"{type(err).__name__}: {err}: "
                                      f"{bi('the terminal shows where', '詳見終端機的訊息')}",), LAST_GOOD), None
-        click.echo(f"Built {report.pages} pages. 已重新建置。")
+        seconds = sum(report.timings.values())
+        click.echo(f"Built {report.pages} pages ({report.rendered} rendered) in {seconds:.2f} s. "
+                   f"已重新建置 {report.pages} 頁（重新產生 {report.rendered} 頁），{seconds:.2f} 秒。")
         return BuildState(f"{self._run}.{next(self._builds)}"), report.pending_index
 
     def _index_loop(self) -> None:
