@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import reference as reference_rule
+from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 
 from .errors import ERROR, WARNING, Problems
@@ -19,6 +20,8 @@ from .sources import bi
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE | re.ASCII)
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 _MAX_NESTING = 20
+_FEW_BRACKETS = 6
+"""Each bracket nests inline parsing one or two levels at most: this few stay far below ``_MAX_NESTING``."""
 
 
 def _is_cjk(char: str) -> bool:
@@ -85,6 +88,11 @@ def render(text: str, heading_offset: int = 0) -> str:
         # With raw HTML off, every tag in the output is the renderer's own: a heading tag is a heading.
         html = _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + heading_offset)}>", html)
     return html
+
+
+def keep_rendered(texts: dict[str, str]) -> None:
+    """Keep HTML already made of texts (by ``check_markdown``) for ``render``."""
+    _rendered.update(texts)
 
 
 def prerender(texts: list[str]) -> None:
@@ -167,13 +175,18 @@ class _TextCheck:
         self.targets = targets
         self.linked = False
         """Whether the text links anywhere, so that what was found depends on the site's pages."""
+        self.failed = False
+        """Whether an error was found: such a text is never published."""
+        self.tokens: list[Token] | None = None
+        self.env: dict = {}
 
     def add(self, line: int, message: str, hint: str, code: str, severity: str = ERROR, col: int = 0) -> None:
+        self.failed = self.failed or severity == ERROR
         self.problems.add(self.path, line, message, hint, code=code, severity=severity, col=col)
 
     def run(self, text: str) -> None:
         self.control_characters(text)
-        env: dict = {}
+        env = self.env
         tokens = _checker.parse(text, env)
         deep = _too_deep(tokens)
         if deep is not None:
@@ -184,6 +197,20 @@ class _TextCheck:
         for label, line in env.get("definition_lines", {}).items():
             self.link(env["references"][label]["href"], self.first_line + line, image=False)
         self.blocks(tokens)
+        self.tokens = tokens
+
+    def published_html(self, text: str) -> str | None:
+        """Return the text's HTML as the publishing parser makes it, from the checker's tokens, or None where they
+        may differ from its own. They differ only where the checker accepts what the renderer refuses: raw HTML and
+        unsafe links (errors, so never published), and nesting past the renderer's limit, which only brackets and
+        blocks reach (blocks that deep are an error; with few brackets, inline parsing stays far below it)."""
+        if self.tokens is None or self.failed or "<" in text or text.count("[") > _FEW_BRACKETS:
+            return None
+        state = StateCore(text, _renderer, self.env, self.tokens)
+        # The publishing parser's own core rules after parsing, in its order: the checker leaves them out.
+        text_join(state)
+        _drop_cjk_soft_breaks(state)
+        return _renderer.renderer.render(state.tokens, _renderer.options, self.env)
 
     def control_characters(self, text: str) -> None:
         # YAML refuses these when it reads a file; a Markdown body is not YAML, so they are refused here.
@@ -327,3 +354,13 @@ def check_markdown(text: str, path: Path, first_line: int, problems: Problems, t
     check = _TextCheck(path, first_line, problems, targets)
     check.run(text)
     return check.linked
+
+
+def check_and_render(text: str, path: Path, first_line: int, problems: Problems,
+                     targets: LinkTargets | None = None) -> tuple[bool, str | None]:
+    """Check the text as ``check_markdown`` does; return whether it has links and, when it can be published, its
+    HTML from the same parse (None when it cannot be made from it): parsing is most of what checking and rendering
+    an entry cost."""
+    check = _TextCheck(path, first_line, problems, targets)
+    check.run(text)
+    return check.linked, check.published_html(text)
