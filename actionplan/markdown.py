@@ -58,12 +58,32 @@ def _drop_cjk_soft_breaks(state) -> None:
                 child.type, child.content = "text", ""
 
 
+def _shortcut_plain_inline(md: MarkdownIt) -> None:
+    """Make inline parsing of a text that holds no character any inline rule starts at (most table cells, many
+    paragraphs) give its one text token at once, as the parser's own loop would, without setting it up."""
+    terminators = getattr(md.inline, "terminator_re", None)
+    if terminators is None:  # a markdown-it-py without it: parse as it does
+        return
+    parse = md.inline.parse
+
+    def parse_inline(src: str, md: MarkdownIt, env: dict, tokens: list[Token]) -> list[Token]:
+        if not src or terminators.search(src) is not None:
+            return parse(src, md, env, tokens)
+        token = Token("text", "", 0)
+        token.content = src
+        tokens.append(token)
+        return tokens
+
+    md.inline.parse = parse_inline
+
+
 def make_renderer() -> MarkdownIt:
     """Return the markdown-it parser used for publishing: raw HTML off, unsafe links refused, tables on."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING})
     md.enable("table")
     md.validateLink = is_safe_link
     md.core.ruler.push("cjk_soft_breaks", _drop_cjk_soft_breaks)
+    _shortcut_plain_inline(md)
     return md
 
 
@@ -111,6 +131,7 @@ _checker.enable("table")
 # Escaped characters (\*) stay tokens of their own, so that literal ** in a text token is markup the parser gave up on.
 _checker.disable("text_join")
 _checker.validateLink = lambda url: True
+_shortcut_plain_inline(_checker)
 
 
 def _recording_reference(state, start: int, end: int, silent: bool) -> bool:
