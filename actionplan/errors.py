@@ -54,16 +54,22 @@ class Problems:
         self._items: list[Problem] = []
         self._folders: dict[Path, Path] = {}
         """Folders resolved, by their absolute path: a run names thousands of files in a few folders."""
+        self._resolved_root: Path | None = None
 
     def rel(self, path: Path | str) -> str:
         """Return ``path`` relative to the project root, as editors see it in their checkout."""
         path = Path(path)
         if self.root is not None:
             try:
-                path = self._resolve(path).relative_to(self._resolve(self.root))
+                path = self._resolve(path).relative_to(self._root())
             except ValueError:
                 pass
         return path.as_posix()
+
+    def _root(self) -> Path:
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
+        return self._resolved_root
 
     def _resolve(self, path: Path) -> Path:
         """Return ``path.resolve()``, with its folder resolved once for all the files in it."""
