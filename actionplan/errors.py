@@ -1,6 +1,7 @@
 """Problems found in content, collected across a whole run and reported together."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,16 +52,33 @@ class Problems:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
         self._items: list[Problem] = []
+        self._folders: dict[Path, Path] = {}
+        """Folders resolved, by their absolute path: a run names thousands of files in a few folders."""
+        self._resolved_root: Path | None = None
 
     def rel(self, path: Path | str) -> str:
         """Return ``path`` relative to the project root, as editors see it in their checkout."""
         path = Path(path)
         if self.root is not None:
             try:
-                path = path.resolve().relative_to(self.root.resolve())
+                path = self._resolve(path).relative_to(self._root())
             except ValueError:
                 pass
         return path.as_posix()
+
+    def _root(self) -> Path:
+        if self._resolved_root is None:
+            self._resolved_root = self.root.resolve()
+        return self._resolved_root
+
+    def _resolve(self, path: Path) -> Path:
+        """Return ``path.resolve()``, with its folder resolved once for all the files in it."""
+        if not path.is_absolute() or path.name in ("", "..") or os.path.islink(path):
+            return path.resolve()
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
     def add(
         self,

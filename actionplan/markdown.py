@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import reference as reference_rule
+from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 
 from .errors import ERROR, WARNING, Problems
@@ -19,6 +20,8 @@ from .sources import bi
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE | re.ASCII)
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 _MAX_NESTING = 20
+_FEW_BRACKETS = 6
+"""Each bracket nests inline parsing one or two levels at most: this few stay far below ``_MAX_NESTING``."""
 
 
 def _is_cjk(char: str) -> bool:
@@ -55,12 +58,32 @@ def _drop_cjk_soft_breaks(state) -> None:
                 child.type, child.content = "text", ""
 
 
+def _shortcut_plain_inline(md: MarkdownIt) -> None:
+    """Make inline parsing of a text that holds no character any inline rule starts at (most table cells, many
+    paragraphs) give its one text token at once, as the parser's own loop would, without setting it up."""
+    terminators = getattr(md.inline, "terminator_re", None)
+    if terminators is None:  # a markdown-it-py without it: parse as it does
+        return
+    parse = md.inline.parse
+
+    def parse_inline(src: str, md: MarkdownIt, env: dict, tokens: list[Token]) -> list[Token]:
+        if not src or terminators.search(src) is not None:
+            return parse(src, md, env, tokens)
+        token = Token("text", "", 0)
+        token.content = src
+        tokens.append(token)
+        return tokens
+
+    md.inline.parse = parse_inline
+
+
 def make_renderer() -> MarkdownIt:
     """Return the markdown-it parser used for publishing: raw HTML off, unsafe links refused, tables on."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING})
     md.enable("table")
     md.validateLink = is_safe_link
     md.core.ruler.push("cjk_soft_breaks", _drop_cjk_soft_breaks)
+    _shortcut_plain_inline(md)
     return md
 
 
@@ -87,6 +110,11 @@ def render(text: str, heading_offset: int = 0) -> str:
     return html
 
 
+def keep_rendered(texts: dict[str, str]) -> None:
+    """Keep HTML already made of texts (by ``check_markdown``) for ``render``."""
+    _rendered.update(texts)
+
+
 def prerender(texts: list[str]) -> None:
     """Parse ``texts`` on every core and keep their HTML for ``render``, forgetting texts no longer in use."""
     global _rendered
@@ -103,6 +131,7 @@ _checker.enable("table")
 # Escaped characters (\*) stay tokens of their own, so that literal ** in a text token is markup the parser gave up on.
 _checker.disable("text_join")
 _checker.validateLink = lambda url: True
+_shortcut_plain_inline(_checker)
 
 
 def _recording_reference(state, start: int, end: int, silent: bool) -> bool:
@@ -167,13 +196,18 @@ class _TextCheck:
         self.targets = targets
         self.linked = False
         """Whether the text links anywhere, so that what was found depends on the site's pages."""
+        self.failed = False
+        """Whether an error was found: such a text is never published."""
+        self.tokens: list[Token] | None = None
+        self.env: dict = {}
 
     def add(self, line: int, message: str, hint: str, code: str, severity: str = ERROR, col: int = 0) -> None:
+        self.failed = self.failed or severity == ERROR
         self.problems.add(self.path, line, message, hint, code=code, severity=severity, col=col)
 
     def run(self, text: str) -> None:
         self.control_characters(text)
-        env: dict = {}
+        env = self.env
         tokens = _checker.parse(text, env)
         deep = _too_deep(tokens)
         if deep is not None:
@@ -184,6 +218,20 @@ class _TextCheck:
         for label, line in env.get("definition_lines", {}).items():
             self.link(env["references"][label]["href"], self.first_line + line, image=False)
         self.blocks(tokens)
+        self.tokens = tokens
+
+    def published_html(self, text: str) -> str | None:
+        """Return the text's HTML as the publishing parser makes it, from the checker's tokens, or None where they
+        may differ from its own. They differ only where the checker accepts what the renderer refuses: raw HTML and
+        unsafe links (errors, so never published), and nesting past the renderer's limit, which only brackets and
+        blocks reach (blocks that deep are an error; with few brackets, inline parsing stays far below it)."""
+        if self.tokens is None or self.failed or "<" in text or text.count("[") > _FEW_BRACKETS:
+            return None
+        state = StateCore(text, _renderer, self.env, self.tokens)
+        # The publishing parser's own core rules after parsing, in its order: the checker leaves them out.
+        text_join(state)
+        _drop_cjk_soft_breaks(state)
+        return _renderer.renderer.render(state.tokens, _renderer.options, self.env)
 
     def control_characters(self, text: str) -> None:
         # YAML refuses these when it reads a file; a Markdown body is not YAML, so they are refused here.
@@ -327,3 +375,13 @@ def check_markdown(text: str, path: Path, first_line: int, problems: Problems, t
     check = _TextCheck(path, first_line, problems, targets)
     check.run(text)
     return check.linked
+
+
+def check_and_render(text: str, path: Path, first_line: int, problems: Problems,
+                     targets: LinkTargets | None = None) -> tuple[bool, str | None]:
+    """Check the text as ``check_markdown`` does; return whether it has links and, when it can be published, its
+    HTML from the same parse (None when it cannot be made from it): parsing is most of what checking and rendering
+    an entry cost."""
+    check = _TextCheck(path, first_line, problems, targets)
+    check.run(text)
+    return check.linked, check.published_html(text)

@@ -288,6 +288,14 @@ class Corpus:
     incomplete: frozenset[str] = frozenset()
     """Parts whose file could not be read ("agencies", "plans"): references into them are not checked."""
 
+    @cached_property
+    def outcomes_by_quarter(self) -> dict[Quarter, tuple[Outcome, ...]]:
+        """Return the entries of each quarter that has any, in corpus order: pages of every quarter ask for them."""
+        grouped: dict[Quarter, list[Outcome]] = {}
+        for outcome in self.outcomes:
+            grouped.setdefault(outcome.quarter, []).append(outcome)
+        return {quarter: tuple(entries) for quarter, entries in grouped.items()}
+
     def editions_in_force(self, quarter: Quarter) -> list[Plan]:
         """Return the editions whose known start and end enclose the quarter."""
         return [p for p in self.plans.values() if p.start and p.end and p.covers(quarter)]

@@ -121,8 +121,11 @@ def tracking_report(corpus: Corpus, quarter: Quarter) -> TrackingReport:
     """Return the tracking report of ``quarter``: every responsible agency of every measure, with its state."""
     entries = entries_in(corpus, quarter)
     editions = editions_for(corpus, quarter, entries)
+    by_measure: dict[tuple[str, str], list[Outcome]] = {}
+    for outcome in entries:
+        by_measure.setdefault((outcome.plan, outcome.measure), []).append(outcome)
     rows = [row for plan in editions for measure in plan.measures
-            for row in measure_rows(plan, measure, entries, corpus.agencies)]
+            for row in measure_rows(plan, measure, tuple(by_measure.get((plan.id, measure.id), ())), corpus.agencies)]
     groups = tuple(group for agency in corpus.agencies.values()
                    if (group := agency_group(agency, quarter, rows, entries)) is not None)
     return TrackingReport(quarter, due_date(quarter), editions, groups, tally(rows, entries))
@@ -138,7 +141,7 @@ def due_date(quarter: Quarter) -> date:
 
 def entries_in(corpus: Corpus, quarter: Quarter) -> tuple[Outcome, ...]:
     """Return the entries reported for ``quarter``."""
-    return tuple(outcome for outcome in corpus.outcomes if outcome.quarter == quarter)
+    return corpus.outcomes_by_quarter.get(quarter, ())
 
 
 def editions_for(corpus: Corpus, quarter: Quarter, entries: tuple[Outcome, ...]) -> tuple[Plan, ...]:

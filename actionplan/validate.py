@@ -8,6 +8,7 @@ from pathlib import Path
 from .agencies import is_responsible
 from .errors import WARNING, Problem, Problems
 from .fields import did_you_mean
+from . import markdown
 from .markdown import LinkTargets, check_markdown
 from .models import Corpus, Plan, Site
 from .parallel import ordered_map
@@ -101,12 +102,15 @@ def _check_outcome_markdown(corpus: Corpus, problems: Problems, targets: LinkTar
 
     todo = [(key, text) for key, text in zip(keys, texts) if found_before(key) is None]
 
-    def check(text: tuple[str, Path, int]) -> tuple[bool, list]:
+    def check(text: tuple[str, Path, int]) -> tuple[bool, list, str | None]:
         found = Problems(problems.root)
-        linked = check_markdown(*text, found, targets)
-        return linked, [dataclasses.astuple(problem) for problem in found.found]
+        linked, html = markdown.check_and_render(*text, found, targets)
+        return linked, [dataclasses.astuple(problem) for problem in found.found], html
 
-    for (key, _), (linked, found) in zip(todo, ordered_map(check, [text for _, text in todo])):
+    checked = ordered_map(check, [text for _, text in todo])
+    # The HTML made from the checker's parse spares rendering a second parse of each text.
+    markdown.keep_rendered({text[0]: html for (_, text), (_, _, html) in zip(todo, checked) if html is not None})
+    for (key, _), (linked, found, _) in zip(todo, checked):
         if linked:
             known[key], known[_digest(key, pages)] = "links", found
         else:
