@@ -175,32 +175,31 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     _raise_if_failed(problems, strict)
     assert corpus is not None
 
-    started = time.perf_counter()
-    env = make_environment(project.templates)
-    versions = asset_versions(project.static)
-    try:
-        facets = {page.path: page_facets(page, corpus) for page in pages}
-        fingerprints = page_fingerprints(pages, corpus, facets, state.code_hash([project.templates, project.static]))
-        reused = sorted(out for out, fingerprint in fingerprints.items()
-                        if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
-        unchanged = set(reused)
-        rendered = render_pages(pages, corpus, env, versions, facets, skip=unchanged)
-        redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
-    except (TemplateError, MissingString) as err:
-        raise _template_failed(problems, *template_location(err, project.templates),
-                               (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
-    except RenderFailed as err:
-        raise _template_failed(problems, err.path, err.line, err.reason) from err
-    report.timings["render"] = time.perf_counter() - started
-    report.pages, report.rendered = len(pages), len(rendered)
-
     # Whatever happens from here on, even an exception nobody anticipated or Ctrl-C, the staging folder goes and
     # out_dir stays as it was; after a successful swap the staging folder has become out_dir and is not there.
     staging: Path | None = None
     try:
         staging = stage_dir(out_dir)
         started = time.perf_counter()
-        report.files = write_site(rendered, project.static, redirect, staging, reused, out_dir)
+        env = make_environment(project.templates)
+        versions = asset_versions(project.static)
+        try:
+            facets = {page.path: page_facets(page, corpus) for page in pages}
+            fingerprints = page_fingerprints(pages, corpus, facets, state.code_hash([project.templates, project.static]))
+            reused = sorted(out for out, fingerprint in fingerprints.items()
+                            if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
+            rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused))
+            redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
+        except (TemplateError, MissingString) as err:
+            raise _template_failed(problems, *template_location(err, project.templates),
+                                   (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
+        except RenderFailed as err:
+            raise _template_failed(problems, err.path, err.line, err.reason) from err
+        report.timings["render"] = time.perf_counter() - started
+        report.pages, report.rendered = len(pages), len(rendered)
+
+        started = time.perf_counter()
+        report.files = len(rendered) + write_site(project.static, redirect, staging, reused, out_dir)
         report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
         report.timings["write"] = time.perf_counter() - started
         search_index = ""

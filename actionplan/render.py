@@ -1,9 +1,8 @@
-"""Renders pages in memory with Jinja2: autoescaped, StrictUndefined, and explicit about untranslated text."""
+"""Renders pages with Jinja2: autoescaped, StrictUndefined, and explicit about untranslated text."""
 from __future__ import annotations
 
 import hashlib
 import traceback
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -16,14 +15,7 @@ from .facets import Facets
 from .models import Corpus, Measure, Outcome, Text
 from .parallel import ordered_map
 from .routes import PageSpec, entry_page_key, page_path, quarter_editions
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    """A finished page, ready to write."""
-
-    output: PurePosixPath
-    html: bytes
+from .write import write_page
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -262,9 +254,13 @@ class RenderFailed(Exception):
 
 
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
-                 facets: dict[str, Facets], skip: set[str] = frozenset()) -> list[RenderedPage]:
-    """Return the pages rendered to bytes, in route order, on every core, but for those whose output is in
-    ``skip``; ``facets`` are what each page (by path) tells the search. A template error raises RenderFailed."""
+                 facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset()) -> list[PurePosixPath]:
+    """Render the pages on every core, but for those whose output is in ``skip``, and write each into ``staging``;
+    return their output paths, in route order. ``facets`` are what each page (by path) tells the search. A template
+    error raises RenderFailed.
+
+    Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
+    archive is hundreds of MB, and none is sent between processes."""
     kinds = frozenset(page.kind for page in pages)  # pages that may be missing (the guide) are linked only if made
     pages = [page for page in pages if page.output.as_posix() not in skip]
     shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
@@ -272,7 +268,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
     helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 
-    def render_page(page: PageSpec) -> RenderedPage:
+    def render_page(page: PageSpec) -> PurePosixPath:
         try:
             html = env.get_template(page.template).render(
                 page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
@@ -285,7 +281,8 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
             path, line = template_location(err, templates)
             reason = (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
             raise RenderFailed(path, line, reason) from None
-        return RenderedPage(page.output, html.encode("utf-8"))
+        write_page(staging, page.output, html.encode("utf-8"))
+        return page.output
 
     return ordered_map(render_page, pages)
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from pathlib import Path
-
-from .render import RenderedPage
+from pathlib import Path, PurePosixPath
 
 
 def stage_dir(out_dir: Path) -> Path:
@@ -15,22 +13,24 @@ def stage_dir(out_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
 
 
-def write_site(pages: list[RenderedPage], static_dir: Path, root_redirect: bytes, staging: Path,
-               reused: list[str] = (), old_site: Path | None = None) -> int:
-    """Write pages and static files into ``staging``, and take the ``reused`` pages from ``old_site`` unchanged;
-    return the number of files written."""
+def write_page(staging: Path, output: PurePosixPath, html: bytes) -> None:
+    """Write one page's bytes at its output path inside ``staging``."""
+    target = (staging / output).resolve()
+    # Output paths come from validated ids, but a path must never leave the site whatever the content says.
+    if staging.resolve() not in target.parents:
+        raise ValueError(f"refusing to write outside the site: {output}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html)
+
+
+def write_site(static_dir: Path, root_redirect: bytes, staging: Path, reused: list[str] = (),
+               old_site: Path | None = None) -> int:
+    """Write the root redirect and static files into ``staging``, beside the pages rendered into it, and take the
+    ``reused`` pages from ``old_site`` unchanged; return the number of files this put there."""
     for relative in reused:
         assert old_site is not None
         link_or_copy(old_site / relative, staging / relative)
     count = len(reused)
-    for page in pages:
-        target = (staging / page.output).resolve()
-        # Output paths come from validated ids, but a path must never leave the site whatever the content says.
-        if staging.resolve() not in target.parents:
-            raise ValueError(f"refusing to write outside the site: {page.output}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(page.html)
-        count += 1
     (staging / "index.html").write_bytes(root_redirect)
     assets = staging / "assets"
     for source in sorted(static_dir.rglob("*")):

@@ -8,7 +8,7 @@ and what to write instead, in English and Chinese, and fail `check`; a warning m
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from click.testing import CliRunner
@@ -17,9 +17,8 @@ import actionplan.routes
 from actionplan.errors import WARNING, Problems
 from actionplan.markdown import render
 from actionplan.pipeline import build as build_site, load
-from actionplan.render import RenderedPage
 from actionplan.routes import page_anchors, plan_routes
-from actionplan.write import stage_dir, write_site
+from actionplan.write import stage_dir, write_page
 from conftest import FIXTURES, ROOT, _project_with
 from diagnostics import codes, expect, run_check
 from htmlpage import read_page
@@ -230,7 +229,7 @@ def test_case_34_an_id_that_would_leave_or_break_the_url_is_refused(make_site, a
 def test_case_34_the_writer_never_writes_outside_the_site(tmp_path, output):
     staging = stage_dir(tmp_path / "site")
     with pytest.raises(ValueError, match="outside the site"):
-        write_site([RenderedPage(Path(output), b"x")], ROOT / "static", b"", staging)
+        write_page(staging, PurePosixPath(output), b"x")
     assert not (tmp_path / "outside.html").exists() and not Path("/tmp/outside.html").exists()
 
 
