@@ -122,6 +122,9 @@ def page_anchors(page: PageSpec) -> frozenset[str]:
     elif page.kind == "quarter":
         # The overview lists the quarter's goals and agencies; its entries are on the goal pages.
         ids = {"main", *(f"by-{index}-{plan}" for index in ("goal", "agency") for plan in {o.plan for o in outcomes})}
+    elif page.kind in ("agency", "agency-quarter"):
+        # An agency's pages list its entries and link them on their goal pages: no entry has its anchor here.
+        ids = {"main"}
     elif page.kind == "quarter-goal":
         ids.update(_structure_ids(o.measure for o in outcomes))
     elif page.kind == "tracking":
