@@ -115,9 +115,10 @@ def show_all(page: Page) -> list[dict]:
 def test_chinese_results_show_title_type_highlight_and_link_to_the_entry(browser, server, published_site):
     page = browser.new_page()
     status = ask(page, server, "/zh/search/?q=電腦伴唱機")
-    assert status == "共有 4 頁含有「電腦伴唱機」。"
+    # The goal page with the entry and the two measures' pages; TIPO's page lists the entry without its text.
+    assert status == "共有 3 頁含有「電腦伴唱機」。"
     found = results(page)
-    assert len(found) == 4
+    assert len(found) == 3 and "/zh/agencies/tipo/" not in {r["url"] for r in found}
     assert {r["type"] for r in found} <= {"執行措施", "機關", "季執行成效", "行動方案"}
     assert all(r["title"] and "\u200b" not in r["title"] + r["kind"] for r in found)
     # The five characters are marked as one word, not five.
