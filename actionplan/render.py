@@ -14,7 +14,7 @@ from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_n
 from .facets import Facets
 from .models import Corpus, Measure, Outcome, Text
 from .parallel import ordered_map
-from .routes import PageSpec, entry_page_key, page_path, quarter_editions
+from .routes import PageSpec, entry_id, entry_page_keys, page_path
 from .write import write_page
 
 
@@ -48,13 +48,13 @@ class PageHelpers:
         self.base = corpus.site.base_path
         self.versions = versions
         self._plan_days: dict[str, date] = {}
-        self._editions: dict[str, frozenset[str]] | None = None
+        self._entry_pages: dict[tuple[str, str, str, str], str] | None = None
 
     def entry_page(self, outcome: Outcome, lang: str | None = None) -> str:
         """Return the URL of the quarter-goal page that shows an entry (without its anchor)."""
-        if self._editions is None:
-            self._editions = quarter_editions(self.corpus.outcomes)
-        return self.url("quarter-goal", entry_page_key(outcome, self._editions), lang)
+        if self._entry_pages is None:
+            self._entry_pages = entry_page_keys(self.corpus)
+        return self.url("quarter-goal", self._entry_pages[entry_id(outcome)], lang)
 
     def entry_url(self, outcome: Outcome) -> str:
         """Return the URL of an entry where it is published in its quarter: its goal page, at its anchor."""

@@ -8,7 +8,7 @@ from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .errors import Problems
 from .guide import Guide, render_guide
@@ -59,9 +59,13 @@ def goal_key(quarter_slug: str, plan_id: str, goal: int, qualified: bool) -> str
 
 
 def goal_segment(key: str) -> str:
-    """Return the path of a goal page under quarters/: ``2018-q3/goal-3`` or ``2018-q3/2018-goal-3``."""
+    """Return the path of a goal page under quarters/: ``2018-q3/goal-3`` or ``2018-q3/2018-goal-3``, and
+    ``2018-q3/goal-3/part-2`` for the second part of a goal cut in parts."""
     quarter, *plan, goal = key.split("/")
-    return f"{quarter}/{plan[0]}-goal-{goal}" if plan else f"{quarter}/goal-{goal}"
+    part = ""
+    if goal.startswith("part-"):
+        part, goal = "/" + goal, plan.pop()
+    return (f"{quarter}/{plan[0]}-goal-{goal}" if plan else f"{quarter}/goal-{goal}") + part
 
 
 def outcome_goal(outcome: Outcome) -> int:
@@ -77,10 +81,49 @@ def quarter_editions(outcomes: Iterable[Outcome]) -> dict[str, frozenset[str]]:
     return {slug: frozenset(plans) for slug, plans in sorted(editions.items())}
 
 
-def entry_page_key(outcome: Outcome, editions: dict[str, frozenset[str]]) -> str:
-    """Return the key of the quarter-goal page an entry is shown on (its ``#entry-…`` anchor is there)."""
-    slug = outcome.quarter.slug
-    return goal_key(slug, outcome.plan, outcome_goal(outcome), len(editions.get(slug, ())) > 1)
+def entry_id(outcome: Outcome) -> tuple[str, str, str, str]:
+    """Return what tells an entry from every other: its edition, quarter, measure and agency."""
+    return (outcome.plan, outcome.quarter.id, outcome.measure, outcome.agency)
+
+
+def entry_page_keys(corpus: Corpus) -> dict[tuple[str, str, str, str], str]:
+    """Return, by entry id, the key of the quarter-goal page (or part of one) that shows the entry, with its
+    ``#entry-…`` anchor."""
+    by_quarter: dict[Quarter, list[Outcome]] = defaultdict(list)
+    for outcome in corpus.outcomes:
+        by_quarter[outcome.quarter].append(outcome)
+    editions = quarter_editions(corpus.outcomes)
+    return {entry_id(o): page.key for outcomes in by_quarter.values()
+            for page in _goal_pages(corpus, outcomes, editions) for o in page.outcomes}
+
+
+GOAL_PAGE_WEIGHT = 75_000
+"""The estimated bytes of entries a quarter's goal page holds (the page itself adds some 9 KB): a goal whose
+entries weigh more in a quarter is cut, between measures, into parts, so that every page stays under 100 KB."""
+
+
+def entry_weight(outcome: Outcome) -> int:
+    """Return about how many bytes an entry makes on a page: its Markdown, plus the tags each line (a paragraph, a
+    list item, a table row) and each table cell become, plus its heading, meta and link. The heavier language
+    counts, so both languages cut alike."""
+    return max(_markup_weight(outcome.body.get(lang)) for lang in LANGUAGES) + 900
+
+
+def _markup_weight(markdown: str) -> int:
+    # A table cell is some 20 bytes of tags (aligned cells carry a style), a line some 12.
+    return len(markdown.encode("utf-8")) + 12 * markdown.count("\n") + 20 * markdown.count("|")
+
+
+class GoalPage(NamedTuple):
+    """One page of a goal in a quarter's report: the whole goal, or a part of it where its entries are many."""
+
+    key: str
+    plan: str
+    goal: int
+    outcomes: list[Outcome]
+    part: int
+    """1 for the goal's first page (its address has no part), 2… for the next ones."""
+    parts: int
 
 
 @dataclass(frozen=True)
@@ -122,6 +165,9 @@ def page_anchors(page: PageSpec) -> frozenset[str]:
     elif page.kind == "quarter":
         # The overview lists the quarter's goals and agencies; its entries are on the goal pages.
         ids = {"main", *(f"by-{index}-{plan}" for index in ("goal", "agency") for plan in {o.plan for o in outcomes})}
+    elif page.kind in ("agency", "agency-quarter"):
+        # An agency's pages list its entries and link them on their goal pages: no entry has its anchor here.
+        ids = {"main"}
     elif page.kind == "quarter-goal":
         ids.update(_structure_ids(o.measure for o in outcomes))
     elif page.kind == "tracking":
@@ -200,12 +246,12 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
             goals = goal_pages[quarter]
             add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
                 quarter=quarter, outcomes=by_quarter[quarter], goals=goals, editions=editions)
-            for index, (key, plan_id, goal, outcomes) in enumerate(goals):
-                previous = goals[index - 1][:3] if index > 0 else None
-                following = goals[index + 1][:3] if index + 1 < len(goals) else None
+            for index, (key, plan_id, goal, outcomes, part, parts) in enumerate(goals):
+                previous = goals[index - 1] if index > 0 else None
+                following = goals[index + 1] if index + 1 < len(goals) else None
                 add("quarter-goal", key, "quarter_goal.html", newest(outcomes), (outcomes[0].path, outcomes[0].lines["quarter"]),
                     quarter=quarter, plan=corpus.plans[plan_id], goal=next(g for g in corpus.plans[plan_id].goals if g.number == goal),
-                    outcomes=outcomes, neighbours=(previous, following))
+                    outcomes=outcomes, part=(part, parts), neighbours=(previous, following))
             # The report shows the quarter's entries against every measure of its editions: it changes with both.
             report = tracking_report(corpus, quarter)
             add("tracking", quarter.slug, "tracking.html", newest(by_quarter[quarter], *(p.updated for p in report.editions)),
@@ -250,18 +296,45 @@ def _measure_archive(outcomes: list[Outcome]) -> tuple[list[Outcome], list[tuple
     return recent, [(year, [o for o in outcomes if o.quarter.year == year]) for year in older_years]
 
 
-def _goal_pages(corpus: Corpus, outcomes: list[Outcome],
-                editions: dict[str, frozenset[str]]) -> list[tuple[str, str, int, list[Outcome]]]:
-    """Return a quarter's goal pages as (key, plan, goal, entries), edition by edition in corpus order, then by
-    goal; an entry whose plan or measure is unknown (reported by the checks) has no goal page."""
+def _goal_pages(corpus: Corpus, outcomes: list[Outcome], editions: dict[str, frozenset[str]]) -> list[GoalPage]:
+    """Return a quarter's goal pages, edition by edition in corpus order, then by goal, then part by part; an entry
+    whose plan or measure is unknown (reported by the checks) has no goal page."""
     grouped: dict[tuple[str, int], list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         plan = corpus.plans.get(outcome.plan)
         if plan is not None and corpus.measure(outcome.plan, outcome.measure) is not None:
             grouped[(outcome.plan, outcome_goal(outcome))].append(outcome)
     order = {plan_id: index for index, plan_id in enumerate(corpus.plans)}
-    return [(entry_page_key(found[0], editions), plan_id, goal, found)
-            for (plan_id, goal), found in sorted(grouped.items(), key=lambda item: (order[item[0][0]], item[0][1]))]
+    pages = []
+    for (plan_id, goal), found in sorted(grouped.items(), key=lambda item: (order[item[0][0]], item[0][1])):
+        slug = found[0].quarter.slug
+        key = goal_key(slug, plan_id, goal, len(editions.get(slug, ())) > 1)
+        parts = _goal_parts(corpus.plans[plan_id], found)
+        pages += [GoalPage(key if number == 1 else f"{key}/part-{number}", plan_id, goal, part, number, len(parts))
+                  for number, part in enumerate(parts, 1)]
+    return pages
+
+
+def _goal_parts(plan: Plan, outcomes: list[Outcome]) -> list[list[Outcome]]:
+    """Return a goal's entries of a quarter cut, between measures in plan order, into parts that each weigh at most
+    GOAL_PAGE_WEIGHT (a single measure heavier than that stays whole); one part where they all fit."""
+    position = {measure.id: index for index, measure in enumerate(plan.measures)}
+    by_measure: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_measure[outcome.measure].append(outcome)
+    parts: list[list[Outcome]] = [[]]
+    weight = 0
+    for measure_id in sorted(by_measure, key=position.__getitem__):
+        entries = by_measure[measure_id]
+        added = sum(entry_weight(o) for o in entries)
+        if parts[-1] and weight + added > GOAL_PAGE_WEIGHT:
+            parts.append([])
+            weight = 0
+        parts[-1] += entries
+        weight += added
+    # Each part keeps the entries in the order they came (the page orders them as the tracking table does).
+    kept = [set(map(entry_id, part)) for part in parts]
+    return [[o for o in outcomes if entry_id(o) in ids] for ids in kept]
 
 
 def _neighbours(plan: Plan, measure: Measure) -> tuple[Measure | None, Measure | None]:

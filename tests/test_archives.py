@@ -1,5 +1,5 @@
 """Light pages for long archives: a measure's page shows its last four reported quarters and links a page per
-earlier year; an agency's page shows its last reported quarter and links a page per earlier quarter."""
+earlier year; an agency's page lists its last reported quarter's entries and links a page per earlier quarter."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,13 +57,18 @@ def test_a_measure_shows_its_last_four_quarters_and_links_a_page_per_earlier_yea
 def test_an_agency_shows_its_last_quarter_and_links_a_page_per_earlier_quarter_by_year(archive):
     _, site = archive
     page = read_page(site / "zh/agencies/tipo/index.html")
-    assert "entry-2024-q3-1-1-1-tipo" in page.ids and "entry-2023-q4-1-1-1-tipo" not in page.ids
     links = hrefs(site / "zh/agencies/tipo/index.html")
+    # The latest quarter's entry is listed, linking its text on the goal page; earlier ones are not listed.
+    assert "/zh/quarters/2024-q3/goal-1/#entry-2024-q3-1-1-1-tipo" in links
+    assert not [h for h in links if "#entry-2023-" in h or "#entry-2022-" in h]
+    assert not {i for i in page.ids if i.startswith("entry-")}
     assert [h for h in links if h.startswith("/zh/agencies/tipo/20")] == \
         [f"/zh/agencies/tipo/{q.lower()}/" for q in reversed(OLDER)]
     assert {"archive-2023", "archive-2022"} <= page.ids
     quarter = read_page(site / "zh/agencies/tipo/2023-q2/index.html")
-    assert quarter.ids & {i for i in quarter.ids if i.startswith("entry-")} == {"entry-2023-q2-1-1-1-tipo"}
+    assert [h for h in hrefs(site / "zh/agencies/tipo/2023-q2/index.html") if "#entry-" in h] == \
+        ["/zh/quarters/2023-q2/goal-1/#entry-2023-q2-1-1-1-tipo"]
+    assert "2023-Q2 的辦理情形。" not in quarter.text and not {i for i in quarter.ids if i.startswith("entry-")}
     assert len(quarter.h1) == 1 and "民國112年第2季" in quarter.h1[0]
     assert "/zh/agencies/tipo/" in hrefs(site / "zh/agencies/tipo/2023-q2/index.html")
     assert read_page(site / "en/agencies/tipo/2023-q2/index.html").h1[0].startswith("Taiwan Intellectual Property Office")
@@ -88,7 +93,9 @@ def test_archive_pages_register_their_anchors_and_every_link_resolves(archive):
     corpus = load(project, problems)
     pages = {page.path: page for page in plan_routes(corpus, problems)}
     assert "entry-2023-q1-1-1-1-tipo" in page_anchors(pages["zh/plans/2024-2026/measures/1.1.1/2023/"])
-    assert "entry-2023-q1-1-1-1-tipo" in page_anchors(pages["zh/agencies/tipo/2023-q1/"])
+    # An agency's quarter page lists its entries: their anchors are on the quarter's goal page.
+    assert page_anchors(pages["zh/agencies/tipo/2023-q1/"]) == {"main"}
+    assert "entry-2023-q1-1-1-1-tipo" in page_anchors(pages["zh/quarters/2023-q1/goal-1/"])
     for path in sorted(site.rglob("*.html")):
         if path.relative_to(site).parts[0] not in ("zh", "en"):
             continue

@@ -129,8 +129,9 @@ def test_an_agency_page_shows_entries_under_each_name_it_has_had(site):
     page = read_page(site / "zh/agencies/ida/index.html")
     assert "以「經濟部工業局」名義填報的執行成效（3）" in page.text
     assert "此名稱於民國112年9月26日改為「經濟部產業發展署」" in page.text
-    for entry in ("entry-2018-q3-1-1-1-ida", "entry-2018-q3-1-1-2-ida", "entry-2018-q3-3-2-1-ida"):
-        assert entry in page.ids
+    links = {link.get("href") for link in page.links}
+    for goal, entry in ((1, "entry-2018-q3-1-1-1-ida"), (1, "entry-2018-q3-1-1-2-ida"), (3, "entry-2018-q3-3-2-1-ida")):
+        assert f"/zh/quarters/2018-q3/goal-{goal}/#{entry}" in links
     # The 2024 plan's measures and the 2018 reports meet on one page.
     assert "民國113年至115年版" in page.text and "107年7月至9月列管追蹤表所據版本" in page.text
     english = read_page(site / "en/agencies/ida/index.html")

@@ -97,9 +97,12 @@ def test_agency_page_lists_measures_led_and_co_led_and_entries(site):
     co = page.text[co_start:page.text.index("以現名稱填報的執行成效", co_start)]
     assert "1.1.1" in led and "2.1.1" not in led
     assert "2.1.1" in co
-    assert "entry-2024-q3-1-1-1-tipo" in page.ids
+    # Its latest quarter's entry is a row linking the entry's text, which the page does not repeat.
+    assert "/zh/quarters/2024-q3/goal-1/#entry-2024-q3-1-1-1-tipo" in {a.get("href") for a in page.links}
+    assert "entry-2024-q3-1-1-1-tipo" not in page.ids
     english = read_page(site / "en/agencies/tipo/index.html")
     assert english.h1 == ["Taiwan Intellectual Property Office"]
+    assert "/en/quarters/2024-q3/goal-1/#entry-2024-q3-1-1-1-tipo" in {a.get("href") for a in english.links}
 
 
 def test_agency_page_shows_its_former_names_with_dates(site):
