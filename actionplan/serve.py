@@ -413,16 +413,17 @@ class PreviewServer:
                         self._pending = None
                         if pending.install(staging):
                             click.echo("Search index updated. 搜尋索引已更新。")
-                        self.index_settled.set()
             except SearchIndexFailed as err:
                 click.echo(f"{bi('the search index could not be built', '無法建立搜尋索引')}: {err}", err=True)
                 with self._building:
                     if self._pending is pending:
                         self._pending = None
-                        self.index_settled.set()
             finally:
                 discard(staging)
                 discard(copies)
+            with self._building:
+                if self._pending is None:  # settled once its folders are gone, unless a build wants another
+                    self.index_settled.set()
 
     def _watch(self) -> None:
         watched = [p for p in (self.project.content, self.project.templates, self.project.static, self.project.docs)
