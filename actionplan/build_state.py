@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .models import Corpus
+from .parallel import ordered_map
 from .routes import PageSpec, quarter_editions
 
 FORMAT = 2
@@ -159,8 +160,9 @@ def page_fingerprints(pages: list[PageSpec], corpus: Corpus, facets: dict, code:
     editions = quarter_editions(corpus.outcomes)
     site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
                         of(plan_days), of(sorted(corpus.incomplete)), of(kinds), of(editions))
-    return {
-        page.output.as_posix(): _digest(site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
-                                        of(page.context), of(facets[page.path]))
-        for page in pages
-    }
+
+    def fingerprint(page: PageSpec) -> str:
+        return _digest(site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
+                       of(page.context), of(facets[page.path]))
+
+    return dict(zip((page.output.as_posix() for page in pages), ordered_map(fingerprint, pages)))
