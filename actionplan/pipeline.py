@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,17 +102,20 @@ class PendingIndex:
         state.save()
         return True
 
-    def run(self) -> str:
-        """Make and install the index in one go; return Pagefind's summary line."""
+    def run(self, holding: AbstractContextManager = nullcontext(), wanted: Callable[[], bool] = lambda: True) -> bool:
+        """Make the index and install it; return whether it was installed. The pages are copied and the index
+        swapped in while ``holding`` is held, and only if ``wanted()`` still says so then."""
         staging = stage_dir(self.out_dir)
         try:
-            self.copy_pages(staging / "copies")
-            summary = self.index(staging / "copies", staging)
-            self.install(staging)
+            with holding:
+                if not wanted():
+                    return False
+                self.copy_pages(staging / "copies")
+            self.index(staging / "copies", staging)
+            with holding:
+                return wanted() and self.install(staging)
         finally:
             discard(staging)
-        return summary
-
 
 def load(project: Project, problems: Problems) -> Corpus | None:
     """Return the validated corpus, or None when the content has errors (all of them are in ``problems``)."""
@@ -163,8 +168,8 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     sources = [project.content, project.docs, project.templates, project.static]
     inputs = state.hash_sources(sources, _options(strict, search))
     report.timings["sources"] = time.perf_counter() - started
-    index_made = state.search_index == state.inputs and state.search_index_intact(out_dir)
-    if reuse and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_made):
+    index_current = state.search_index == state.inputs  # the last build's index was made from its pages
+    if reuse and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
         report.unchanged = True
         report.pages, report.files = state.report["pages"], state.report["files"]
         return report
@@ -206,7 +211,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         if search:
             started = time.perf_counter()
             same_pages = not rendered and set(fingerprints) == set(state.pages)
-            if same_pages and index_made:
+            if same_pages and index_current and state.search_index_intact(out_dir):
                 reuse_search_index(out_dir, staging)
                 report.search_summary = "the search index is unchanged"
                 search_index = inputs

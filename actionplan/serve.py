@@ -17,7 +17,6 @@ import queue
 import re
 import secrets
 import sys
-import tempfile
 import threading
 import tomllib
 import traceback
@@ -36,7 +35,6 @@ from .errors import BuildFailed
 from .pipeline import PendingIndex, Project, build
 from .search import SearchIndexFailed
 from .sources import bi
-from .write import discard, stage_dir
 
 PREVIEW_PREFIX = "/__preview/"
 PREVIEW_FILES = {
@@ -401,27 +399,17 @@ class PreviewServer:
                 return
             with self._building:
                 pending = self._pending
-                if pending is None:
-                    continue
-                copies = Path(tempfile.mkdtemp(prefix="actionplan-search-"))
-                pending.copy_pages(copies)  # while no build can swap the site under it
-            staging = stage_dir(self.out_dir)
+            if pending is None:
+                continue
             try:
-                pending.index(copies, staging)
-                with self._building:
-                    if self._pending is pending:  # else a newer build came; its index is made next
-                        self._pending = None
-                        if pending.install(staging):
-                            click.echo("Search index updated. 搜尋索引已更新。")
+                # A newer build replaces self._pending: this index is then not installed, and the newer one is made.
+                if pending.run(self._building, lambda: self._pending is pending):
+                    click.echo("Search index updated. 搜尋索引已更新。")
             except SearchIndexFailed as err:
                 click.echo(f"{bi('the search index could not be built', '無法建立搜尋索引')}: {err}", err=True)
-                with self._building:
-                    if self._pending is pending:
-                        self._pending = None
-            finally:
-                discard(staging)
-                discard(copies)
             with self._building:
+                if self._pending is pending:
+                    self._pending = None
                 if self._pending is None:  # settled once its folders are gone, unless a build wants another
                     self.index_settled.set()
 
