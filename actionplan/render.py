@@ -41,20 +41,20 @@ def asset_versions(static_dir: Path) -> dict[str, str]:
 class PageHelpers:
     """What templates call to turn content into text of one language; one instance per page language."""
 
-    def __init__(self, corpus: Corpus, lang: str, versions: dict[str, str]) -> None:
+    def __init__(self, corpus: Corpus, lang: str, versions: dict[str, str],
+                 entry_pages: dict[tuple[str, str, str, str], str]) -> None:
         self.corpus = corpus
         self.lang = lang
         self.strings = Strings(corpus.strings)
         self.base = corpus.site.base_path
         self.versions = versions
         self._plan_days: dict[str, date] = {}
-        self._entry_pages: dict[tuple[str, str, str, str], str] | None = None
+        self.entry_pages = entry_pages
+        """By entry id, the key of the quarter-goal page showing the entry."""
 
     def entry_page(self, outcome: Outcome, lang: str | None = None) -> str:
         """Return the URL of the quarter-goal page that shows an entry (without its anchor)."""
-        if self._entry_pages is None:
-            self._entry_pages = entry_page_keys(self.corpus)
-        return self.url("quarter-goal", self._entry_pages[entry_id(outcome)], lang)
+        return self.url("quarter-goal", self.entry_pages[entry_id(outcome)], lang)
 
     def entry_url(self, outcome: Outcome) -> str:
         """Return the URL of an entry where it is published in its quarter: its goal page, at its anchor."""
@@ -262,10 +262,11 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
     Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
     archive is hundreds of MB, and none is sent between processes."""
     kinds = frozenset(page.kind for page in pages)  # pages that may be missing (the guide) are linked only if made
+    entry_pages = entry_page_keys(pages)  # of every page, those rendered and those kept alike
     pages = [page for page in pages if page.output.as_posix() not in skip]
     shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
     markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text])
-    helpers = {lang: PageHelpers(corpus, lang, versions) for lang in LANGUAGES}
+    helpers = {lang: PageHelpers(corpus, lang, versions, entry_pages) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 
     def render_page(page: PageSpec) -> PurePosixPath:

@@ -13,7 +13,7 @@ from typing import Iterable, NamedTuple
 from .errors import Problems
 from .guide import Guide, render_guide
 from .i18n import LANGUAGES
-from .models import Agency, Corpus, Measure, Outcome, Plan, Quarter
+from .models import Agency, Corpus, Measure, Outcome, Plan
 from .sources import bi
 from .tracking import tracking_report
 
@@ -86,15 +86,10 @@ def entry_id(outcome: Outcome) -> tuple[str, str, str, str]:
     return (outcome.plan, outcome.quarter.id, outcome.measure, outcome.agency)
 
 
-def entry_page_keys(corpus: Corpus) -> dict[tuple[str, str, str, str], str]:
-    """Return, by entry id, the key of the quarter-goal page (or part of one) that shows the entry, with its
-    ``#entry-…`` anchor."""
-    by_quarter: dict[Quarter, list[Outcome]] = defaultdict(list)
-    for outcome in corpus.outcomes:
-        by_quarter[outcome.quarter].append(outcome)
-    editions = quarter_editions(corpus.outcomes)
-    return {entry_id(o): page.key for outcomes in by_quarter.values()
-            for page in _goal_pages(corpus, outcomes, editions) for o in page.outcomes}
+def entry_page_keys(pages: Iterable[PageSpec]) -> dict[tuple[str, str, str, str], str]:
+    """Return, by entry id, the key of the quarter-goal page (or part of one) among ``pages`` that shows the entry,
+    with its ``#entry-…`` anchor."""
+    return {entry_id(o): page.key for page in pages if page.kind == "quarter-goal" for o in page.context["outcomes"]}
 
 
 GOAL_PAGE_WEIGHT = 75_000
@@ -190,11 +185,10 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
     and two pages writing one file are reported."""
     by_measure: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     by_agency: dict[str, list[Outcome]] = defaultdict(list)
-    by_quarter: dict[Quarter, list[Outcome]] = defaultdict(list)
     for outcome in corpus.outcomes:
         by_measure[(outcome.plan, outcome.measure)].append(outcome)
         by_agency[outcome.agency].append(outcome)
-        by_quarter[outcome.quarter].append(outcome)
+    by_quarter = corpus.outcomes_by_quarter
     site_updated = corpus.site.updated
     content_updated = max([site_updated, *(p.updated for p in corpus.plans.values()),
                            *(o.updated for o in corpus.outcomes)])
