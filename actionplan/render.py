@@ -64,6 +64,10 @@ class PageHelpers:
         """Return an interface string in the page's language."""
         return self.strings.get(key, self.lang)
 
+    def goal_part(self, part: int, parts: int) -> str:
+        """Return what names one part of a goal cut into parts (" (part 2 of 3)"); nothing for a goal on one page."""
+        return self.t("goal_part") % (part, parts) if parts > 1 else ""
+
     def url(self, kind: str, key: str = "", lang: str | None = None) -> str:
         """Return the root-relative URL of a page (404 pages are served at any path, so nothing is relative)."""
         return self.base + page_path(kind, lang or self.lang, key)
