@@ -10,9 +10,12 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from .corpus import EntryReads
 from .models import Corpus
 from .parallel import ordered_map
 from .routes import PageSpec, quarter_editions
@@ -30,13 +33,39 @@ def _digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
-    """Return every file under ``folder`` (none if it is missing), skipping hidden files and caches."""
-    found = []
-    for current, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        found.extend(Path(current, name) for name in sorted(names) if not name.startswith("."))
-    return found
+def _files(folder: Path | str) -> Iterator[os.DirEntry]:
+    """Yield every file under ``folder`` (none if it is missing) as ``os.walk`` would list them, a folder's files
+    before its subfolders', each in name order, skipping hidden files and caches and not entering linked folders.
+    Entries, not paths: tens of thousands of ``Path`` objects cost more than the walk."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if not is_folder:
+            yield entry
+        elif entry.name != "__pycache__" and not entry.is_symlink():
+            folders.append(entry.path)
+    for path in folders:
+        yield from _files(path)
+
+
+def _output_stats(out_dir: Path) -> dict[str, list]:
+    """Return, by path relative to ``out_dir``, [size, modification time in ns, inode] of every file in it."""
+    start = len(str(out_dir)) + 1
+    stats = {}
+    for entry in _files(out_dir):
+        stat = entry.stat()
+        stats[entry.path[start:]] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return stats
 
 
 @dataclasses.dataclass
@@ -88,14 +117,14 @@ class BuildState:
         known, self.sources = self.sources, {}
         parts = [options]
         for root in [*roots, _PACKAGE]:
-            for path in _files(root):
-                stat = path.stat()
-                key = path.as_posix()
+            for entry in _files(root):
+                stat = entry.stat()
+                key = entry.path
                 old = known.get(key)
                 if old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
                     content = old[2]
                 else:
-                    content = _digest(path.read_bytes())
+                    content = _digest(Path(key).read_bytes())
                 self.sources[key] = [stat.st_size, stat.st_mtime_ns, content]
                 parts += [key, content]
         return _digest(*parts)
@@ -104,6 +133,28 @@ class BuildState:
         """Return one hash of the sources under ``roots`` and of this package's code, as last hashed."""
         prefixes = tuple(f"{root.as_posix()}/" for root in [*roots, _PACKAGE])
         return _digest(*(f"{key} {entry[2]}" for key, entry in self.sources.items() if key.startswith(prefixes)))
+
+    @property
+    def _reads_path(self) -> Path:
+        return self.path.with_name(self.path.name.replace(".build-state-", ".build-entries-").removesuffix(".json") + ".pickle")
+
+    def entry_reads(self, registry: Path, options: str) -> EntryReads:
+        """Return the entry files the last build kept as read (its own file, a pickle: fields hold dates and
+        quarters), to be used where they match the sources as last hashed, the ``registry`` (agencies.yaml),
+        the code and ``options``."""
+        digests = {key: entry[2] for key, entry in self.sources.items()}
+        digests[EntryReads.REGISTRY] = _digest(digests.get(str(registry), "none"), self.code_hash([]), options)
+        try:
+            kept = pickle.loads(self._reads_path.read_bytes())
+        except Exception:  # missing, or written by another version: read everything again
+            kept = {}
+        return EntryReads(digests, kept if isinstance(kept, dict) else {})
+
+    def save_entry_reads(self, reads: EntryReads) -> None:
+        """Write what ``entry_reads`` returns to the next build, whole or not at all."""
+        temporary = self._reads_path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(reads.kept, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, self._reads_path)
 
     def search_index_intact(self, out_dir: Path) -> bool:
         """Return whether the last build left a search index in ``out_dir`` and it is unchanged."""
@@ -121,14 +172,10 @@ class BuildState:
 
     def site_intact(self, out_dir: Path) -> bool:
         """Return whether every file the last build wrote is there unchanged, and no other."""
-        return bool(self.outputs) and set(self.outputs) == {p.relative_to(out_dir).as_posix() for p in _files(out_dir)} \
-            and all(self.output_intact(out_dir, relative) for relative in self.outputs)
+        return bool(self.outputs) and _output_stats(out_dir) == self.outputs
 
     def record_outputs(self, out_dir: Path) -> None:
-        self.outputs = {}
-        for path in _files(out_dir):
-            stat = path.stat()
-            self.outputs[path.relative_to(out_dir).as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        self.outputs = _output_stats(out_dir)
 
 
 def page_fingerprints(pages: list[PageSpec], corpus: Corpus, facets: dict, code: str) -> dict[str, str]:

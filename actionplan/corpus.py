@@ -1,6 +1,7 @@
 """Turns parsed content files into the typed, frozen corpus; every field problem is reported at its line."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .models import (
     Text,
 )
 from .schema import shape
-from .sources import Mapping, Scalar, SourceDoc, bi
+from .sources import Mapping, Scalar, SourceDoc, bi, content_files, read_sources
 
 # The fields each mapping may have, as the schemas (actionplan/schemas/) list them; the schemas also say which are
 # required, what each holds and the patterns of ids, and the readers take all of that from them.
@@ -28,8 +29,45 @@ OUTCOME_FIELDS = shape("outcome").names
 OUTCOME_EN_FIELDS = shape("outcome-en").names
 
 
-def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -> Corpus | None:
-    """Return the corpus built from every content file, or None when a file it depends on is unusable."""
+@dataclass
+class EntryReads:
+    """Entry files as a build read them, reused by the next while a file, the agency registry and this code are as
+    they were: reading is most of what loading costs, and an edit changes one file of thousands. Only files read
+    without a problem are kept, so that every problem is found again, in the same words, each run."""
+
+    digests: dict[str, str]
+    """The content hash of each source by path (``BuildState.sources``), and of the registry and code under
+    ``REGISTRY``: what a kept read must still match."""
+    kept: dict[str, tuple[str, SourceDoc, dict]] = field(default_factory=dict)
+    """By path: the hash it was read under, the file without its parsed front matter, and its fields."""
+
+    REGISTRY = "registry and code"
+
+    def key(self, path: Path) -> str | None:
+        digest = self.digests.get(str(path))
+        return None if digest is None else f"{self.digests.get(self.REGISTRY)} {digest}"
+
+    def get(self, path: Path) -> tuple[SourceDoc, dict] | None:
+        kept = self.kept.get(str(path))
+        return kept[1:] if kept is not None and kept[0] == self.key(path) else None
+
+    def keep(self, entries: list[tuple[SourceDoc, dict | None, bool]]) -> None:
+        """Keep the entries read without a problem, and forget files no longer read."""
+        kept = {}
+        for doc, fields, clean in entries:
+            key = self.key(doc.path)
+            if clean and fields is not None and key is not None:
+                kept[str(doc.path)] = (key, doc, fields)
+        self.kept = kept
+
+
+def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None = None) -> Corpus | None:
+    """Return the corpus built from every content file, or None when a file it depends on is unusable; entry files
+    ``reads`` kept are not read again, and what is read goes into it."""
+    paths = content_files(content_dir)
+    entry_paths = [path for path in paths if path.relative_to(content_dir).parts[0] == "outcomes"]
+    entries = set(entry_paths)
+    docs = read_sources([path for path in paths if path not in entries], problems)
     by_path = {doc.path.relative_to(content_dir).as_posix(): doc for doc in docs}
     site = _build_site(by_path.get("site.yaml"), content_dir / "site.yaml", problems)
     strings = _build_strings(by_path.get("strings.yaml"), content_dir / "strings.yaml", problems)
@@ -46,11 +84,10 @@ def build_corpus(docs: list[SourceDoc], content_dir: Path, problems: Problems) -
                                  bi("give each edition its own id", "每個版本請用不同代號"), code="E-ID-DUPLICATE")
                 else:
                     plans[plan.id] = plan
-    outcome_docs = [doc for rel, doc in by_path.items() if rel.startswith("outcomes/")]
-    outcomes = _build_outcomes(outcome_docs, content_dir, problems, index)
+    outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads), problems)
     known = {"site.yaml", "strings.yaml", "agencies.yaml"}
     for rel, doc in by_path.items():
-        if rel not in known and not rel.startswith("outcomes/") and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
+        if rel not in known and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
             problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
                          bi("move entries to content/outcomes/<quarter>/ and plans to content/plans/<id>/plan.yaml",
                             "執行成效請放在 content/outcomes/<季>/，方案請放在 content/plans/<代號>/plan.yaml"),
@@ -307,16 +344,34 @@ def _agency_ref(read: FieldReader, fields: ShapedFields, key: str, index: Agency
     return AgencyRef(written, tuple(ids))
 
 
-def _build_outcomes(docs: list[SourceDoc], content_dir: Path, problems: Problems, index: AgencyIndex) -> list[Outcome]:
+def _read_entries(paths: list[Path], content_dir: Path, problems: Problems, index: AgencyIndex,
+                  reads: EntryReads | None) -> list[tuple[SourceDoc, dict | None, bool]]:
+    """Return each entry file, without its parsed front matter, with its fields (None when they are unusable) and
+    whether it was read without a problem. Entries are most of the files: each is read into its fields by the worker
+    that parsed it, which needs the agency names for that and so comes after the registry."""
+    kept = {path: found for path in paths if reads is not None and (found := reads.get(path)) is not None}
+    fresh = iter(read_sources([path for path in paths if path not in kept], problems,
+                              partial(_read_entry, content_dir, index)))
+    entries = [(*kept[path], True) if path in kept else next(fresh) for path in paths]
+    if reads is not None:
+        reads.keep(entries)
+    return entries
+
+
+def _read_entry(content_dir: Path, index: AgencyIndex, doc: SourceDoc, problems: Problems) -> tuple[SourceDoc, dict | None, bool]:
+    fields = _read_outcome_fields(doc, content_dir, problems, index) if doc.path.suffix == ".md" else None
+    return replace(doc, data=None), fields, not problems.found
+
+
+def _build_outcomes(entries: list[tuple[SourceDoc, dict | None, bool]], problems: Problems) -> list[Outcome]:
     """Pair each Chinese entry with its English translation and return them as outcomes."""
     chinese: dict[tuple, tuple[SourceDoc, dict]] = {}
     english: dict[tuple, tuple[SourceDoc, dict]] = {}
-    for doc in docs:
+    for doc, fields, _ in entries:
         if doc.path.suffix != ".md":
             problems.add(doc.path, 0, bi("outcome entries are Markdown files (.md)", "執行成效須為 Markdown 檔（.md）"),
                          bi("run `python build.py new` to create one", "請用 `python build.py new` 建立"), code="E-FILE-UNKNOWN")
             continue
-        fields = _read_outcome_fields(doc, content_dir, problems, index)
         if fields is None:
             continue
         key = (fields["plan"], fields["measure"], fields["agency"], fields["quarter"])

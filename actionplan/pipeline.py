@@ -13,7 +13,7 @@ from jinja2 import TemplateError
 
 from .admin import configured_backend, write_admin
 from .build_state import BuildState, page_fingerprints
-from .corpus import build_corpus
+from .corpus import EntryReads, build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
 from .guide import load_guide
@@ -23,7 +23,7 @@ from .render import RenderFailed, asset_versions, make_environment, render_pages
 from .routes import PageSpec, plan_routes
 from .search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, index_copies, index_search,
                      reuse_search_index)
-from .sources import bi, read_sources
+from .sources import bi
 from .validate import validate
 from .write import discard, stage_dir, swap_in, write_site
 
@@ -123,13 +123,13 @@ def load(project: Project, problems: Problems) -> Corpus | None:
 
 
 def _load(project: Project, problems: Problems, timings: dict[str, float] | None = None,
-          checked: dict | None = None) -> tuple[Corpus | None, list[PageSpec]]:
+          checked: dict | None = None, reads: EntryReads | None = None) -> tuple[Corpus | None, list[PageSpec]]:
     """Return the validated corpus and its pages, or None and no pages when the content has errors; how long
-    loading and validating took goes into ``timings``, and what texts were found to have into ``checked``."""
+    loading and validating took goes into ``timings``, what texts were found to have into ``checked``, and the
+    entry files as read into ``reads``."""
     timings = {} if timings is None else timings
     started = time.perf_counter()
-    docs = read_sources(project.content, problems)
-    corpus = build_corpus(docs, project.content, problems)
+    corpus = build_corpus(project.content, problems, reads)
     guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
     timings["load"] = time.perf_counter() - started
     if corpus is None:
@@ -176,7 +176,10 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
 
     if not reuse:
         state.checked = {}
-    corpus, pages = _load(project, problems, report.timings, state.checked)
+    reads = state.entry_reads(project.content / "agencies.yaml", _options(False, False))
+    if not reuse:
+        reads.kept = {}
+    corpus, pages = _load(project, problems, report.timings, state.checked, reads)
     _raise_if_failed(problems, strict)
     assert corpus is not None
 
@@ -242,6 +245,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     state.inputs, state.pages, state.search_index = inputs, fingerprints, search_index
     state.report = {"pages": report.pages, "files": report.files}
     state.record_outputs(out_dir)
+    state.save_entry_reads(reads)
     state.save()
     return report
 

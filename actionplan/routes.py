@@ -195,6 +195,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
     quarters = sorted(by_quarter, reverse=True)
     editions = quarter_editions(corpus.outcomes)
     goal_pages = {quarter: _goal_pages(corpus, by_quarter[quarter], editions) for quarter in quarters}
+    # The report shows the quarter's entries against every measure of its editions: it changes with both.
+    reports = {quarter: tracking_report(corpus, quarter) for quarter in quarters}
     content = (problems.root or Path()) / "content"
     templates = (problems.root or Path()) / "templates"
 
@@ -246,8 +248,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
                 add("quarter-goal", key, "quarter_goal.html", newest(outcomes), (outcomes[0].path, outcomes[0].lines["quarter"]),
                     quarter=quarter, plan=corpus.plans[plan_id], goal=next(g for g in corpus.plans[plan_id].goals if g.number == goal),
                     outcomes=outcomes, part=(part, parts), neighbours=(previous, following))
-            # The report shows the quarter's entries against every measure of its editions: it changes with both.
-            report = tracking_report(corpus, quarter)
+            report = reports[quarter]
             add("tracking", quarter.slug, "tracking.html", newest(by_quarter[quarter], *(p.updated for p in report.editions)),
                 (first.path, first.lines["quarter"]), quarter=quarter, report=report)
         for kind in ("search", "about", "sitemap"):

@@ -5,12 +5,14 @@ what the editor wrote, with the line numbers needed to point back at it.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Union
+from collections.abc import Callable
+from typing import TypeVar, Union
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -18,6 +20,8 @@ from yaml.resolver import Resolver
 
 from .errors import WARNING, Problems
 from .parallel import ordered_map
+
+R = TypeVar("R")
 
 # libyaml is several times faster; fall back to the pure-Python parser where it is not compiled in.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -694,21 +698,42 @@ def report_invisible_text(problems: Problems, path: Path, line: int, col: int, c
                  code="W-CHAR-INVISIBLE", col=col, severity=WARNING)
 
 
-def read_sources(content_dir: Path, problems: Problems) -> list[SourceDoc]:
-    """Return every YAML and Markdown file under ``content_dir``, parsed, in a stable order."""
-    paths = sorted(
-        p for p in content_dir.rglob("*")
-        if p.is_file() and p.suffix in (".yaml", ".yml", ".md") and not p.name.startswith(".")
-    )
-    def read(path: Path) -> tuple[SourceDoc, Problems]:
-        found = Problems(problems.root)
-        return read_source(path, found), found
+CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 
-    docs = []
-    for doc, found in ordered_map(read, paths):
+
+def content_files(content_dir: Path) -> list[Path]:
+    """Return every YAML and Markdown file under ``content_dir``, in a stable order."""
+    found: list[Path] = []
+
+    def walk(folder: str) -> None:  # as Path.rglob does, not into linked folders; entries spare a stat a file
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        walk(entry.path)
+                    elif entry.name.endswith(CONTENT_SUFFIXES) and not entry.name.startswith(".") and entry.is_file():
+                        found.append(Path(entry.path))
+        except OSError:
+            pass
+
+    walk(str(content_dir))
+    return sorted(found)
+
+
+def read_sources(paths: list[Path], problems: Problems, then: Callable[[SourceDoc, Problems], R] | None = None) -> list:
+    """Return the files at ``paths`` parsed, in their order, reading them on every core; with ``then``, return
+    what it makes of each file and its problems instead, computed in the worker that read it (so that what
+    crosses back is what the caller keeps, not the whole parsed tree)."""
+    def read(path: Path) -> tuple[object, Problems]:
+        found = Problems(problems.root)
+        doc = read_source(path, found)
+        return (doc if then is None else then(doc, found)), found
+
+    results = []
+    for result, found in ordered_map(read, paths):
         problems.extend(found)
-        docs.append(doc)
-    return docs
+        results.append(result)
+    return results
 
 
 def is_date(node: Node) -> bool:
