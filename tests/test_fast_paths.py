@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actionplan import markdown, parallel
+from actionplan import corpus as corpus_module, markdown, parallel
 from actionplan.pipeline import Project, build
 from actionplan.sources import MAYBE_FORMAT_CHAR, is_invisible
 from mini import CUSTOMS
@@ -158,3 +158,51 @@ def test_an_index_is_not_installed_into_a_site_a_newer_build_has_replaced(mini_s
     assert not first.install(staging) and not (site / "pagefind").exists()
     second.run()
     assert build(mini_site, site, strict=True).unchanged
+
+
+@pytest.fixture
+def reads_counted(monkeypatch) -> list[Path]:
+    """The entry files each build reads from disk, in one process so that the reads can be counted."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 10**9)
+    read: list[Path] = []
+    original = corpus_module._read_entry
+
+    def counting(content_dir, index, doc, problems):
+        read.append(doc.path)
+        return original(content_dir, index, doc, problems)
+
+    monkeypatch.setattr(corpus_module, "_read_entry", counting)
+    return read
+
+
+def test_a_rebuild_reads_again_only_the_entry_files_that_changed(project, tmp_path, reads_counted):
+    site = project.root / "site"
+    build(project, site, strict=True, search=False)
+    entries = len(reads_counted)
+    assert entries == len(list((project.content / "outcomes").rglob("*.md")))
+    reads_counted.clear()
+    entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
+    entry.write_text(entry.read_text(encoding="utf-8") + "\n另於107年9月辦理說明會1場。\n", encoding="utf-8")
+    build(project, site, strict=True, search=False)
+    assert reads_counted == [entry]
+    assert tree_digest(site) == cold_build(project, tmp_path / "cold")
+    reads_counted.clear()
+    registry = project.content / "agencies.yaml"  # the fields of an entry are read against it
+    registry.write_text(registry.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
+    build(project, site, strict=True, search=False)
+    assert len(reads_counted) == entries
+
+
+def test_an_entry_with_a_problem_is_read_again_and_reported_on_every_build(project, reads_counted):
+    site = project.root / "site"
+    entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("辦理", "辦\u200b理", 1), encoding="utf-8")
+    first = build(project, site, search=False)
+    other = project.content / "outcomes/2018-Q3/3.1.1.moj.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\n另辦理講習1場。\n", encoding="utf-8")
+    reads_counted.clear()
+    second = build(project, site, search=False)
+    assert sorted(reads_counted) == sorted([entry, other])
+    codes = [[(p.path, p.code) for p in report.problems.warnings] for report in (first, second)]
+    assert ("content/outcomes/2018-Q3/3.2.2.tipo.md", "W-CHAR-INVISIBLE") in codes[0]
+    assert codes[0] == codes[1]
