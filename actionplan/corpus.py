@@ -38,26 +38,32 @@ class EntryReads:
     digests: dict[str, str]
     """The content hash of each source by path (``BuildState.sources``), and of the registry and code under
     ``REGISTRY``: what a kept read must still match."""
-    kept: dict[str, tuple[str, SourceDoc, dict]] = field(default_factory=dict)
-    """By path: the hash it was read under, the file without its parsed front matter, and its fields."""
+    kept: dict[str, tuple] = field(default_factory=dict)
+    """By path: the hash it was read under, then the file's body, body line and language, and its fields (the
+    path is not kept twice: unpickling tens of thousands of ``Path`` objects costs more than making them)."""
 
     REGISTRY = "registry and code"
 
-    def key(self, path: Path) -> str | None:
-        digest = self.digests.get(str(path))
+    def key(self, path: str) -> str | None:
+        digest = self.digests.get(path)
         return None if digest is None else f"{self.digests.get(self.REGISTRY)} {digest}"
 
     def get(self, path: Path) -> tuple[SourceDoc, dict] | None:
-        kept = self.kept.get(str(path))
-        return kept[1:] if kept is not None and kept[0] == self.key(path) else None
+        name = str(path)
+        kept = self.kept.get(name)
+        if kept is None or kept[0] != self.key(name):
+            return None
+        _, body, body_line, lang, fields = kept
+        return SourceDoc(path, None, body, body_line, lang), fields
 
     def keep(self, entries: list[tuple[SourceDoc, dict | None, bool]]) -> None:
         """Keep the entries read without a problem, and forget files no longer read."""
         kept = {}
         for doc, fields, clean in entries:
-            key = self.key(doc.path)
+            name = str(doc.path)
+            key = self.key(name)
             if clean and fields is not None and key is not None:
-                kept[str(doc.path)] = (key, doc, fields)
+                kept[name] = (key, doc.body, doc.body_line, doc.lang, fields)
         self.kept = kept
 
 
