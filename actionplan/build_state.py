@@ -58,6 +58,13 @@ def _files(folder: Path | str) -> Iterator[os.DirEntry]:
         yield from _files(path)
 
 
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` at ``path`` through a temporary file, so that a reader finds all of it or the old file."""
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 def _output_stats(out_dir: Path) -> dict[str, list]:
     """Return, by path relative to ``out_dir``, [size, modification time in ns, inode] of every file in it."""
     start = len(str(out_dir)) + 1
@@ -107,9 +114,7 @@ class BuildState:
         """Write the record, whole or not at all."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "path"}}
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.path)
+        _write_whole(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def hash_sources(self, roots: list[Path], options: str) -> str:
         """Return the hash of every source under ``roots`` and the code and options, rehashing only files whose
@@ -138,23 +143,22 @@ class BuildState:
     def _reads_path(self) -> Path:
         return self.path.with_name(self.path.name.replace(".build-state-", ".build-entries-").removesuffix(".json") + ".pickle")
 
-    def entry_reads(self, registry: Path, options: str) -> EntryReads:
+    def entry_reads(self, registry: Path, options: str, reuse: bool = True) -> EntryReads:
         """Return the entry files the last build kept as read (its own file, a pickle: fields hold dates and
         quarters), to be used where they match the sources as last hashed, the ``registry`` (agencies.yaml),
-        the code and ``options``."""
+        the code and ``options``; none without ``reuse``."""
         digests = {key: entry[2] for key, entry in self.sources.items()}
-        digests[EntryReads.REGISTRY] = _digest(digests.get(str(registry), "none"), self.code_hash([]), options)
+        reads = EntryReads(digests, _digest(digests.get(str(registry), "none"), self.code_hash([]), options))
         try:
-            kept = pickle.loads(self._reads_path.read_bytes())
+            kept = pickle.loads(self._reads_path.read_bytes()) if reuse else {}
         except Exception:  # missing, or written by another version: read everything again
             kept = {}
-        return EntryReads(digests, kept if isinstance(kept, dict) else {})
+        reads.kept = kept if isinstance(kept, dict) else {}
+        return reads
 
     def save_entry_reads(self, reads: EntryReads) -> None:
         """Write what ``entry_reads`` returns to the next build, whole or not at all."""
-        temporary = self._reads_path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(reads.kept, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, self._reads_path)
+        _write_whole(self._reads_path, pickle.dumps(reads.kept, protocol=pickle.HIGHEST_PROTOCOL))
 
     def search_index_intact(self, out_dir: Path) -> bool:
         """Return whether the last build left a search index in ``out_dir`` and it is unchanged."""

@@ -36,17 +36,16 @@ class EntryReads:
     without a problem are kept, so that every problem is found again, in the same words, each run."""
 
     digests: dict[str, str]
-    """The content hash of each source by path (``BuildState.sources``), and of the registry and code under
-    ``REGISTRY``: what a kept read must still match."""
+    """The content hash of each source by path (``BuildState.sources``): what a kept read must still match."""
+    registry: str
+    """One hash of the agency registry, the code and the libraries: a kept read must have been read under it too."""
     kept: dict[str, tuple] = field(default_factory=dict)
     """By path: the hash it was read under, then the file's body, body line and language, and its fields (the
     path is not kept twice: unpickling tens of thousands of ``Path`` objects costs more than making them)."""
 
-    REGISTRY = "registry and code"
-
     def key(self, path: str) -> str | None:
         digest = self.digests.get(path)
-        return None if digest is None else f"{self.digests.get(self.REGISTRY)} {digest}"
+        return None if digest is None else f"{self.registry} {digest}"
 
     def get(self, path: Path) -> tuple[SourceDoc, dict] | None:
         name = str(path)
@@ -355,7 +354,7 @@ def _read_entries(paths: list[Path], content_dir: Path, problems: Problems, inde
     """Return each entry file, without its parsed front matter, with its fields (None when they are unusable) and
     whether it was read without a problem. Entries are most of the files: each is read into its fields by the worker
     that parsed it, which needs the agency names for that and so comes after the registry."""
-    kept = {path: found for path in paths if reads is not None and (found := reads.get(path)) is not None}
+    kept = {} if reads is None else {path: found for path in paths if (found := reads.get(path)) is not None}
     fresh = iter(read_sources([path for path in paths if path not in kept], problems,
                               partial(_read_entry, content_dir, index)))
     entries = [(*kept[path], True) if path in kept else next(fresh) for path in paths]

@@ -176,9 +176,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
 
     if not reuse:
         state.checked = {}
-    reads = state.entry_reads(project.content / "agencies.yaml", _options(False, False))
-    if not reuse:
-        reads.kept = {}
+    reads = state.entry_reads(project.content / "agencies.yaml", _options(False, False), reuse)
     corpus, pages = _load(project, problems, report.timings, state.checked, reads)
     _raise_if_failed(problems, strict)
     assert corpus is not None
