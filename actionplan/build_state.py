@@ -120,7 +120,6 @@ class BuildState:
         """Return the hash of every source under ``roots`` and the code and options, rehashing only files whose
         size or modification time moved, and keep the new hashes for ``save``."""
         known, self.sources = self.sources, {}
-        parts = [options]
         for root in [*roots, _PACKAGE]:
             for entry in _files(root):
                 stat = entry.stat()
@@ -131,8 +130,36 @@ class BuildState:
                 else:
                     content = _digest(Path(key).read_bytes())
                 self.sources[key] = [stat.st_size, stat.st_mtime_ns, content]
-                parts += [key, content]
-        return _digest(*parts)
+        return self.hash_of_sources(options)
+
+    def hash_of_sources(self, options: str) -> str:
+        """Return the hash ``hash_sources`` returns, of the sources as last hashed."""
+        return _digest(options, *(part for key, entry in self.sources.items() for part in (key, entry[2])))
+
+    def edited_sources(self, paths: set[Path]) -> dict[str, list] | None:
+        """Return, by path, the new [size, modification time, hash] of those of ``paths`` that are sources whose
+        content changed since they were last hashed, or None when one of them is a source added or deleted (or a
+        folder). Paths ``hash_sources`` does not read (hidden files, caches) are no sources; nothing is kept."""
+        edited = {}
+        for path in paths:
+            if any(part.startswith(".") or part == "__pycache__" for part in path.parts):
+                continue
+            key = str(path)
+            old = self.sources.get(key)
+            try:
+                stat = path.stat()
+            except OSError:
+                stat = None
+            if old is None or stat is None or not path.is_file():
+                if old is None and stat is None:
+                    continue  # made and gone again before it was looked at: an editor's temporary file
+                return None
+            if old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
+                continue
+            content = _digest(path.read_bytes())
+            if content != old[2]:
+                edited[key] = [stat.st_size, stat.st_mtime_ns, content]
+        return edited
 
     def code_hash(self, roots: list[Path]) -> str:
         """Return one hash of the sources under ``roots`` and of this package's code, as last hashed."""
@@ -182,17 +209,39 @@ class BuildState:
         self.outputs = _output_stats(out_dir)
 
 
-def page_fingerprints(pages: list[PageSpec], corpus: Corpus, facets: dict, code: str) -> dict[str, str]:
-    """Return, by output file, a hash of everything a page is rendered from: the templates and code (``code``),
-    the site-wide content, the page's own spec and context, and what it tells the search."""
-    memo: dict[int, tuple[object, str]] = {}
+class Fingerprints:
+    """Hashes pages' specs and contexts. A value's hash is kept by identity, so that a value shown on many pages is
+    hashed once; a preview keeps the hashes of the content's frozen values from one build to the next."""
 
-    def of(value) -> str:
+    def __init__(self, corpus: Corpus, kinds: set[str], code: str, known: Fingerprints | None = None,
+                 same_site: bool = False) -> None:
+        """``kinds`` are those of every page of the site (each page links the guide only where the site has one);
+        ``known`` is an earlier instance whose hashes of frozen values are still good, and with ``same_site`` its
+        site-wide hash too (the code, site, registry, plans and entries' editions and quarters are as they were)."""
+        self._memo: dict[int, tuple[object, str]] = {} if known is None else known._frozen()
+        if same_site and known is not None:
+            self.site_wide = known.site_wide
+            return
+        plan_days = {plan_id: max((o.quarter.end for o in corpus.outcomes if o.plan == plan_id), default=None)
+                     for plan_id in corpus.plans}
+        # An entry is linked at its quarter's goal page, whose path names the edition where a quarter has two.
+        editions = quarter_editions(corpus.outcomes)
+        of = self.of
+        self.site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
+                                 of(plan_days), of(sorted(corpus.incomplete)), of(sorted(kinds)), of(editions))
+
+    def _frozen(self) -> dict[int, tuple[object, str]]:
+        # Containers are made anew by each plan of the pages; the frozen values they hold are the content's own.
+        return {key: held for key, held in self._memo.items()
+                if not isinstance(held[0], (dict, list, tuple, set, frozenset))}
+
+    def of(self, value) -> str:
         if isinstance(value, (str, int, float, bool, date, Path)) or value is None:
             return repr(value)
-        known = memo.get(id(value))
+        known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
+        of = self.of
         if isinstance(value, dict):
             digest = _digest("dict", *(of(k) + of(v) for k, v in value.items()))
         elif isinstance(value, (list, tuple)):
@@ -201,19 +250,15 @@ def page_fingerprints(pages: list[PageSpec], corpus: Corpus, facets: dict, code:
             digest = _digest("set", *sorted(of(item) for item in value))
         else:  # frozen dataclasses: their repr holds every field
             digest = _digest(type(value).__name__, repr(value))
-        memo[id(value)] = (value, digest)  # the value is kept so its id is not reused by another object
+        self._memo[id(value)] = (value, digest)  # the value is kept so its id is not reused by another object
         return digest
 
-    plan_days = {plan_id: max((o.quarter.end for o in corpus.outcomes if o.plan == plan_id), default=None)
-                 for plan_id in corpus.plans}
-    kinds = sorted({page.kind for page in pages})  # every page links the guide only where the site has one
-    # An entry is linked at its quarter's goal page, whose path names the edition where a quarter has two.
-    editions = quarter_editions(corpus.outcomes)
-    site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
-                        of(plan_days), of(sorted(corpus.incomplete)), of(kinds), of(editions))
+    def of_page(self, page: PageSpec, facets) -> str:
+        return _digest(self.site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
+                       self.of(page.context), self.of(facets))
 
-    def fingerprint(page: PageSpec) -> str:
-        return _digest(site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
-                       of(page.context), of(facets[page.path]))
-
-    return dict(zip((page.output.as_posix() for page in pages), ordered_map(fingerprint, pages)))
+    def of_pages(self, pages: list[PageSpec], facets: dict, workers: int | None = None) -> dict[str, str]:
+        """Return the fingerprints of ``pages`` by output file, on ``workers`` cores (default: all); ``facets`` are
+        by page path."""
+        return dict(zip((page.output.as_posix() for page in pages),
+                        ordered_map(lambda page: self.of_page(page, facets[page.path]), pages, workers)))

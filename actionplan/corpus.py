@@ -349,6 +349,12 @@ def _agency_ref(read: FieldReader, fields: ShapedFields, key: str, index: Agency
     return AgencyRef(written, tuple(ids))
 
 
+def read_outcomes(paths: list[Path], content_dir: Path, problems: Problems, index: AgencyIndex) -> list[Outcome]:
+    """Return the outcomes some entry files make (an entry and its translation make one), as ``build_corpus``
+    makes them, with their problems in ``problems``."""
+    return _build_outcomes(_read_entries(paths, content_dir, problems, index, None), problems)
+
+
 def _read_entries(paths: list[Path], content_dir: Path, problems: Problems, index: AgencyIndex,
                   reads: EntryReads | None) -> list[tuple[SourceDoc, dict | None, bool]]:
     """Return each entry file, without its parsed front matter, with its fields (None when they are unusable) and

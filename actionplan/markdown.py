@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -115,13 +117,15 @@ def keep_rendered(texts: dict[str, str]) -> None:
     _rendered.update(texts)
 
 
-def prerender(texts: list[str]) -> None:
-    """Parse ``texts`` on every core and keep their HTML for ``render``, forgetting texts no longer in use."""
+def prerender(texts: list[str], forget: bool = True) -> None:
+    """Parse ``texts`` on every core and keep their HTML for ``render``; with ``forget``, forget the texts not among
+    them (a preview keeps every text of the site, to re-render any page of it at once)."""
     global _rendered
     unique = sorted(set(texts))
     known = {text: _rendered[text] for text in unique if text in _rendered}
     todo = [text for text in unique if text not in known]
-    _rendered = {**known, **dict(zip(todo, ordered_map(_renderer.render, todo)))}
+    made = dict(zip(todo, ordered_map(_renderer.render, todo)))
+    _rendered = {**known, **made} if forget else {**_rendered, **made}
 
 
 # The checker accepts everything on purpose, so that it sees what the publishing parser would neutralise. Its
@@ -162,6 +166,12 @@ class LinkTargets:
     base: str
     """The site's base path, such as ``/``: images live under ``{base}assets/``."""
     pages: dict[str, frozenset[str]]
+
+    @cached_property
+    def digest(self) -> str:
+        """Return one hash of every page and anchor: what a text's links were checked against."""
+        listed = repr(sorted((path, sorted(anchors)) for path, anchors in self.pages.items()))
+        return hashlib.blake2b(listed.encode("utf-8", "surrogatepass") + b"\0", digest_size=16).hexdigest()
 
 
 def _too_deep(tokens: list[Token]) -> int | None:

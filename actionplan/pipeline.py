@@ -9,10 +9,10 @@ from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 
 from .admin import configured_backend, write_admin
-from .build_state import BuildState, page_fingerprints
+from .build_state import BuildState, Fingerprints
 from .corpus import EntryReads, build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
@@ -67,6 +67,39 @@ class BuildReport:
     """Whether nothing had changed since the last build, which was left as it was."""
     pending_index: PendingIndex | None = None
     """The search index still to be made for the pages written, when the build was asked to index them later."""
+    last: LastBuild | None = None
+    """What the build made, when it was asked to keep it (``keep``): a preview re-renders from it what an edit of
+    some entries changes (``patch``)."""
+
+
+@dataclass
+class LastBuild:
+    """A successful build's corpus, pages and record, kept in memory by a preview."""
+
+    project: Project
+    out_dir: Path
+    options: str
+    """``_options`` of the build."""
+    search: bool
+    corpus: Corpus
+    pages: list[PageSpec]
+    facets: dict
+    """By page path."""
+    fingerprints: Fingerprints
+    code: str
+    """The hash of the templates, static files and code the pages were rendered with."""
+    state: BuildState
+    """The build's record, as saved; a patch updates it in memory, and ``save`` writes it."""
+    env: Environment
+    versions: dict[str, str]
+    checks: dict = field(default_factory=dict)
+    """What patches work out once and reuse: the link targets, the agency index, the entry files' outcomes."""
+
+    def save(self) -> PendingIndex | None:
+        """Write the record of the site as it now is; return the search index it still needs, if it has search."""
+        self.state.inputs = self.state.hash_of_sources(self.options)
+        self.state.save()
+        return PendingIndex(self.out_dir, self.state.inputs, dict(self.facets)) if self.search else None
 
 
 @dataclass(frozen=True)
@@ -152,7 +185,7 @@ def check(project: Project, strict: bool = False) -> Problems:
 
 
 def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True, reuse: bool = True,
-          index_later: bool = False) -> BuildReport:
+          index_later: bool = False, keep: bool = False) -> BuildReport:
     """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was.
 
     With ``reuse``, what the last build into ``out_dir`` made is used again where its sources have not changed:
@@ -160,7 +193,10 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     either way. What this build made is recorded beside ``out_dir`` for the next.
 
     With ``search`` and ``index_later``, the site is swapped in with the previous search index, if any, and the
-    report's ``pending_index`` makes the new one; until it has, the next build does not count the index as made."""
+    report's ``pending_index`` makes the new one; until it has, the next build does not count the index as made.
+
+    With ``keep``, the report's ``last`` holds what the build made (the content is then loaded even when no source
+    changed)."""
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
     started = time.perf_counter()
@@ -169,7 +205,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     inputs = state.hash_sources(sources, _options(strict, search))
     report.timings["sources"] = time.perf_counter() - started
     index_current = state.search_index == state.inputs  # the last build's index was made from its pages
-    if reuse and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
+    if reuse and not keep and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
         report.unchanged = True
         report.pages, report.files = state.report["pages"], state.report["files"]
         return report
@@ -191,10 +227,12 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         versions = asset_versions(project.static)
         try:
             facets = {page.path: page_facets(page, corpus) for page in pages}
-            fingerprints = page_fingerprints(pages, corpus, facets, state.code_hash([project.templates, project.static]))
+            code = state.code_hash([project.templates, project.static])
+            hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
+            fingerprints = hashes.of_pages(pages, facets)
             reused = sorted(out for out, fingerprint in fingerprints.items()
                             if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
-            rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused))
+            rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
             redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
         except (TemplateError, MissingString) as err:
             raise _template_failed(problems, *template_location(err, project.templates),
@@ -245,6 +283,9 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     state.record_outputs(out_dir)
     state.save_entry_reads(reads)
     state.save()
+    if keep:
+        report.last = LastBuild(project, out_dir, _options(strict, search), search, corpus, pages, facets, hashes,
+                                code, state, env, versions)
     return report
 
 

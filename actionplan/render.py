@@ -5,6 +5,7 @@ import hashlib
 import traceback
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup, escape
@@ -249,6 +250,19 @@ class PageHelpers:
         return plan.period_note.get(self.lang) if plan.period_note else ""
 
 
+class SiteLinks(NamedTuple):
+    """What pages link to across the site: which kinds of page it has (a page that may be missing, the guide, is
+    linked only where it is made), and by entry id the key of the goal page showing the entry."""
+
+    kinds: frozenset[str]
+    entry_pages: dict[tuple[str, str, str, str], str]
+
+    @classmethod
+    def of(cls, pages: list[PageSpec]) -> SiteLinks:
+        """Return the links of the site whose pages are ``pages`` (those rendered and those kept alike)."""
+        return cls(frozenset(page.kind for page in pages), entry_page_keys(pages))
+
+
 class RenderFailed(Exception):
     """A template failed on a page: where (the template file and line) and why, picklable across processes."""
 
@@ -258,18 +272,19 @@ class RenderFailed(Exception):
 
 
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
-                 facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset()) -> list[PurePosixPath]:
+                 facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset(),
+                 site: SiteLinks | None = None, keep_texts: bool = False) -> list[PurePosixPath]:
     """Render the pages on every core, but for those whose output is in ``skip``, and write each into ``staging``;
-    return their output paths, in route order. ``facets`` are what each page (by path) tells the search. A template
-    error raises RenderFailed.
+    return their output paths, in route order. ``facets`` are what each page (by path) tells the search; ``site``
+    is what pages link to across the site, where ``pages`` are only some of them; ``keep_texts`` keeps the HTML of entries' texts not
+    shown on ``pages`` for a later call. A template error raises RenderFailed.
 
     Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
     archive is hundreds of MB, and none is sent between processes."""
-    kinds = frozenset(page.kind for page in pages)  # pages that may be missing (the guide) are linked only if made
-    entry_pages = entry_page_keys(pages)  # of every page, those rendered and those kept alike
+    kinds, entry_pages = site or SiteLinks.of(pages)
     pages = [page for page in pages if page.output.as_posix() not in skip]
     shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
-    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text])
+    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text], forget=not keep_texts)
     helpers = {lang: PageHelpers(corpus, lang, versions, entry_pages) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 

@@ -13,7 +13,7 @@ from typing import Iterable, NamedTuple
 from .errors import Problems
 from .guide import Guide, render_guide
 from .i18n import LANGUAGES
-from .models import Agency, Corpus, Measure, Outcome, Plan
+from .models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from .sources import bi
 from .tracking import tracking_report
 
@@ -109,6 +109,13 @@ def _markup_weight(markdown: str) -> int:
     return len(markdown.encode("utf-8")) + 12 * markdown.count("\n") + 20 * markdown.count("|")
 
 
+class QuarterTally(NamedTuple):
+    """What the pages listing every quarter say of one: how many entries, from how many agencies."""
+
+    entries: int
+    agencies: int
+
+
 class GoalPage(NamedTuple):
     """One page of a goal in a quarter's report: the whole goal, or a part of it where its entries are many."""
 
@@ -180,9 +187,62 @@ def _structure_ids(measure_ids: Iterable[str]) -> set[str]:
     return ids
 
 
-def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) -> list[PageSpec]:
+@dataclass(frozen=True)
+class Scope:
+    """The pages an edit of some entries can change, where the edit keeps each entry's edition, quarter, measure and
+    agency: the pages showing them (their quarters' pages, their measures' and agencies' pages and the archive pages
+    of their years and quarters), their editions' plan pages, and the site-wide pages that list every quarter (home,
+    quarters, search, about, site map). No other page's context holds an entry or anything made of one."""
+
+    quarters: frozenset[str]
+    """Quarter slugs."""
+    measures: frozenset[tuple[str, str]]
+    """(edition, measure id)."""
+    measure_years: frozenset[tuple[str, str, str]]
+    agencies: frozenset[str]
+    agency_quarters: frozenset[tuple[str, str]]
+    plans: frozenset[str]
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> Scope:
+        outcomes = list(outcomes)
+        return cls(frozenset(o.quarter.slug for o in outcomes), frozenset((o.plan, o.measure) for o in outcomes),
+                   frozenset((o.plan, o.measure, str(o.quarter.year)) for o in outcomes),
+                   frozenset(o.agency for o in outcomes), frozenset((o.agency, o.quarter.slug) for o in outcomes),
+                   frozenset(o.plan for o in outcomes))
+
+    def covers(self, page: PageSpec) -> bool:
+        """Return whether ``page`` is one of the pages in scope."""
+        kind, key = page.kind, page.key
+        if kind in _LISTS_QUARTERS:
+            return True
+        parts = tuple(key.split("/"))
+        if kind == "plan":
+            return key in self.plans
+        if kind == "measure":
+            return parts in self.measures
+        if kind == "measure-year":
+            return parts in self.measure_years
+        if kind == "agency":
+            return key in self.agencies
+        if kind == "agency-quarter":
+            return parts in self.agency_quarters
+        if kind in ("quarter", "tracking", "quarter-goal"):
+            return parts[0] in self.quarters
+        return False
+
+
+_LISTS_QUARTERS = frozenset({"home", "quarters", "search", "about", "sitemap"})
+
+
+def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, scope: Scope | None = None,
+                goal_pages: dict[Quarter, list[GoalPage]] | None = None) -> list[PageSpec]:
     """Return every page of the site in both languages, with the editors' guide where there is one; unsafe paths
-    and two pages writing one file are reported."""
+    and two pages writing one file are reported.
+
+    With a ``scope``, only the pages it covers, in the same order and with the same contexts as among every page;
+    the goal pages of quarters out of scope are then taken from ``goal_pages`` (those of the last plan: see
+    ``site_goal_pages``), and paths are not checked again."""
     by_measure: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     by_agency: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in corpus.outcomes:
@@ -194,9 +254,18 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
                            *(o.updated for o in corpus.outcomes)])
     quarters = sorted(by_quarter, reverse=True)
     editions = quarter_editions(corpus.outcomes)
-    goal_pages = {quarter: _goal_pages(corpus, by_quarter[quarter], editions) for quarter in quarters}
+    planned = quarters if scope is None else [quarter for quarter in quarters if quarter.slug in scope.quarters]
+    known = {} if scope is None else {quarter: (goal_pages or {})[quarter] for quarter in quarters}
+    goal_pages = {**known, **{quarter: _goal_pages(corpus, by_quarter[quarter], editions) for quarter in planned}}
     # The report shows the quarter's entries against every measure of its editions: it changes with both.
-    reports = {quarter: tracking_report(corpus, quarter) for quarter in quarters}
+    reports = {quarter: tracking_report(corpus, quarter) for quarter in planned}
+    # The pages listing every quarter or measure are given what they show of entries, their counts and goal pages'
+    # addresses, and not the entries: so an edit of an entry's text leaves them, and their fingerprints, as they were.
+    tallies = {quarter: QuarterTally(len(by_quarter[quarter]), len({o.agency for o in by_quarter[quarter]}))
+               for quarter in quarters}
+    entry_counts = {key: len(entries) for key, entries in by_measure.items()}
+    goal_links = {quarter: [(page.key, page.plan, page.goal) for page in goal_pages[quarter] if page.part == 1]
+                  for quarter in quarters}
     content = (problems.root or Path()) / "content"
     templates = (problems.root or Path()) / "templates"
 
@@ -208,12 +277,16 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
         def add(kind: str, key: str, template: str, updated: date, source: tuple[Path, int] | None = None,
                 **context) -> None:
             path, line = source or (templates / template, 0)
-            pages.append(PageSpec(kind, lang, key, template, updated, context, path, line))
+            page = PageSpec(kind, lang, key, template, updated, context, path, line)
+            if scope is None or scope.covers(page):
+                pages.append(page)
 
-        add("home", "", "home.html", content_updated, quarters=quarters, by_quarter=by_quarter)
+        add("home", "", "home.html", content_updated, quarters=quarters, tallies=tallies)
         for plan in corpus.plans.values():
-            add("plan", plan.id, "plan.html", plan.updated, (plan.path, 0), plan=plan, by_measure=by_measure)
+            add("plan", plan.id, "plan.html", plan.updated, (plan.path, 0), plan=plan, entry_counts=entry_counts)
             for measure in plan.measures:
+                if scope is not None and (plan.id, measure.id) not in scope.measures:
+                    continue
                 outcomes = sorted(by_measure.get((plan.id, measure.id), []), key=lambda o: (o.quarter, o.agency), reverse=True)
                 recent, years = _measure_archive(outcomes)
                 key = f"{plan.id}/{measure.id}"
@@ -226,6 +299,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
         add("agencies", "", "agencies.html", max([site_updated, *(p.updated for p in corpus.plans.values())]))
         plans_updated = [p.updated for p in corpus.plans.values()]
         for agency in corpus.agencies.values():
+            if scope is not None and agency.id not in scope.agencies:
+                continue  # (as for measures) what ``add`` would leave out is not worked out
             outcomes = sorted(by_agency.get(agency.id, []), key=lambda o: o.quarter, reverse=True)  # stable: corpus order within a quarter
             groups = [(quarter, list(entries)) for quarter, entries in groupby(outcomes, key=lambda o: o.quarter)]
             recent = groups[0][1] if groups else []
@@ -236,8 +311,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
             for quarter, entries in groups[1:]:
                 add("agency-quarter", f"{agency.id}/{quarter.slug}", "agency_quarter.html", newest(entries),
                     (content / "agencies.yaml", agency.line), agency=agency, outcomes=entries, quarter=quarter)
-        add("quarters", "", "quarters.html", content_updated, quarters=quarters, by_quarter=by_quarter)
-        for quarter in quarters:
+        add("quarters", "", "quarters.html", content_updated, quarters=quarters, tallies=tallies)
+        for quarter in planned:
             first = by_quarter[quarter][0]
             goals = goal_pages[quarter]
             add("quarter", quarter.slug, "quarter.html", newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
@@ -253,15 +328,22 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None) 
                 (first.path, first.lines["quarter"]), quarter=quarter, report=report)
         for kind in ("search", "about", "sitemap"):
             add(kind, "", f"{kind}.html", site_updated if kind == "search" else content_updated, quarters=quarters,
-                **({"goal_pages": goal_pages} if kind == "sitemap" else {}))
+                **({"goal_links": goal_links} if kind == "sitemap" else {}))
         add("privacy", "", "statement.html", site_updated, statement=corpus.site.privacy, title_key="nav_privacy")
         add("open-data", "", "statement.html", site_updated, statement=corpus.site.open_data, title_key="nav_open_data")
         add("404", "", "404.html", site_updated)
+    if scope is not None:
+        return pages
     if guide is not None:
         pages += _guide_pages(corpus, guide, pages)
     _report_unsafe_paths(pages, problems)
     _report_collisions(pages, problems)
     return pages
+
+
+def site_goal_pages(pages: Iterable[PageSpec]) -> dict[Quarter, list[GoalPage]]:
+    """Return, by quarter, the goal pages of every quarter among ``pages``, as their quarters' pages list them."""
+    return {page.context["quarter"]: page.context["goals"] for page in pages if page.kind == "quarter"}
 
 
 def _guide_pages(corpus: Corpus, guide: Guide, pages: list[PageSpec]) -> list[PageSpec]:

@@ -10,7 +10,7 @@ from .errors import WARNING, Problem, Problems
 from .fields import did_you_mean
 from . import markdown
 from .markdown import LinkTargets, check_markdown
-from .models import Corpus, Plan, Site
+from .models import Corpus, Outcome, Plan, Site
 from .parallel import ordered_map
 from .routes import PageSpec, page_anchors
 from .schema import shape
@@ -31,10 +31,17 @@ def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec], known: d
     (it is updated), so that unchanged texts are not checked again."""
     _check_site_urls(corpus, problems)
     targets = link_targets(corpus, pages) if corpus.plans and pages else None
-    _check_outcomes(corpus, problems, targets, {} if known is None else known)
+    _check_outcomes(corpus, corpus.outcomes, problems, targets, {} if known is None else known)
     for plan in corpus.plans.values():
         _check_text_markdown(plan, plan.path, _PLAN_MARKDOWN, problems, targets)
     _check_text_markdown(corpus.site, corpus.site.path, _SITE_MARKDOWN, problems, targets)
+
+
+def validate_entries(corpus: Corpus, outcomes: list[Outcome], problems: Problems, targets: LinkTargets | None,
+                     known: dict) -> None:
+    """Add the problems of some entries of the corpus to ``problems``, as ``validate`` finds them; ``known`` keeps
+    what the other entries' texts were found to have."""
+    _check_outcomes(corpus, outcomes, problems, targets, known, forget=False)
 
 
 def link_targets(corpus: Corpus, pages: list[PageSpec]) -> LinkTargets:
@@ -45,8 +52,9 @@ def link_targets(corpus: Corpus, pages: list[PageSpec]) -> LinkTargets:
     return LinkTargets(base, targets)
 
 
-def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | None, known: dict) -> None:
-    for outcome in corpus.outcomes:
+def _check_outcomes(corpus: Corpus, outcomes, problems: Problems, targets: LinkTargets | None, known: dict,
+                    forget: bool = True) -> None:
+    for outcome in outcomes:
         lines = outcome.lines
         plan = corpus.plans.get(outcome.plan)
         if plan is None and "plans" in corpus.incomplete:
@@ -84,16 +92,17 @@ def _check_outcomes(corpus: Corpus, problems: Problems, targets: LinkTargets | N
                          did_you_mean(outcome.agency, corpus.agencies)
                          or bi("use an id from content/agencies.yaml, e.g. tipo", "請使用 content/agencies.yaml 中的代號，例如 tipo"),
                          code="E-AGENCY-UNKNOWN")
-    _check_outcome_markdown(corpus, problems, targets, known)
+    _check_outcome_markdown(outcomes, problems, targets, known, forget)
 
 
-def _check_outcome_markdown(corpus: Corpus, problems: Problems, targets: LinkTargets | None, known: dict) -> None:
-    """Check the Markdown of every entry, on every core: it is most of the time validation takes. What a text was
+def _check_outcome_markdown(outcomes, problems: Problems, targets: LinkTargets | None, known: dict,
+                            forget: bool) -> None:
+    """Check the Markdown of the entries, on every core: it is most of the time validation takes. What a text was
     found to have is kept in ``known`` and not looked for again; for a text with links, only while the site's pages
-    and anchors stay the same."""
-    texts = [(o.body.zh, o.path, o.lines["body"]) for o in corpus.outcomes]
-    texts += [(o.body.en, o.en_path, o.lines["body_en"]) for o in corpus.outcomes if o.en_path is not None and o.body.en]
-    pages = _digest(repr(sorted((path, sorted(anchors)) for path, anchors in targets.pages.items()))) if targets else "none"
+    and anchors stay the same. With ``forget``, what no text of ``outcomes`` has any more is dropped from it."""
+    texts = [(o.body.zh, o.path, o.lines["body"]) for o in outcomes]
+    texts += [(o.body.en, o.en_path, o.lines["body_en"]) for o in outcomes if o.en_path is not None and o.body.en]
+    pages = targets.digest if targets else "none"
     # Keyed by the path as given, not as editors see it: resolving 27,000 paths cost a second a build.
     keys = [_digest(f"{path}:{line}", text) for text, path, line in texts]
 
@@ -118,6 +127,8 @@ def _check_outcome_markdown(corpus: Corpus, problems: Problems, targets: LinkTar
             known[key] = found
     for key in keys:
         problems.include([Problem(*fields) for fields in found_before(key)])
+    if not forget:
+        return
     used = {*keys, *(_digest(key, pages) for key in keys if known.get(key) == "links")}
     for key in [key for key in known if key not in used]:  # texts edited or deleted since
         del known[key]

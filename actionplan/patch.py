@@ -1,0 +1,174 @@
+"""Rebuilds a preview's site after an edit of some entries by re-rendering only the pages that show them.
+
+A preview keeps its last build in memory (``LastBuild``). When the files saved are existing entries (a Chinese entry
+or its translation) and each still reports the same edition, quarter, measure and agency, no page comes or goes and
+no link moves, unless a goal's entries of that quarter are now cut into parts differently: the pages an edit can
+change are then those of its quarters, measures, agencies and editions, and the site-wide pages listing every
+quarter (``routes.Scope``). Those are planned again with the build's own code, and the ones whose fingerprint moved
+are rendered beside the site and moved into it, each file whole, once all are written. Anything else — a file added
+or deleted, a template, a plan, an entry moved to another quarter — is a full build's to do: ``patch`` then returns
+None. The bytes are the same as a full build's (tests/test_incremental.py holds them against a cold build)."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from .agencies import AgencyIndex
+from .build_state import Fingerprints
+from .corpus import read_outcomes
+from .errors import BuildFailed, Problems
+from .facets import page_facets
+from .i18n import MissingString
+from .models import Outcome
+from .pipeline import BuildReport, LastBuild, _template_failed
+from .render import RenderFailed, SiteLinks, render_pages, template_location
+from .routes import Scope, entry_id, plan_routes, site_goal_pages
+from .validate import link_targets, validate_entries
+from .write import discard, stage_dir
+
+
+def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
+    """Bring the site of ``last`` up to date with the files ``saved`` (as a watcher names them) and update ``last``;
+    return the report, or None when a full build is needed. Errors in the entries saved raise BuildFailed, with
+    the site left as it was. The record is written, and the search index asked for, by ``last.save()``."""
+    project, state = last.project, last.state
+    report = BuildReport(problems=Problems(project.root))
+    problems = report.problems
+    started = time.perf_counter()
+    edited = state.edited_sources({_source_path(project.root, path) for path in saved})
+    if edited is None:
+        return None
+    report.timings["sources"] = time.perf_counter() - started
+    if not edited:
+        report.unchanged = True
+        report.pages, report.files = state.report["pages"], state.report["files"]
+        return report
+
+    started = time.perf_counter()
+    owners = _entry_owners(last)
+    if not all(path in owners for path in edited):
+        return None  # a plan, the registry, a template…: what depends on it is a full build's to find out
+    old = {id(owner): owner for path in edited for owner in [owners[path]]}.values()
+    new: dict[int, Outcome] = {}
+    for outcome in old:
+        files = [outcome.path, *([outcome.en_path] if outcome.en_path else [])]
+        read = read_outcomes(files, project.content, problems, _agency_index(last))
+        if problems.errors:
+            continue
+        if len(read) != 1 or not _same_place(outcome, read[0]):
+            return None
+        new[id(outcome)] = read[0]
+    report.timings["load"] = time.perf_counter() - started
+    if problems.errors:
+        raise BuildFailed(problems)
+
+    started = time.perf_counter()
+    corpus = dataclasses.replace(last.corpus, outcomes=tuple(new.get(id(o), o) for o in last.corpus.outcomes))
+    if "targets" not in last.checks:
+        last.checks["targets"] = link_targets(last.corpus, last.pages)
+    validate_entries(corpus, list(new.values()), problems, last.checks["targets"], state.checked)
+    if problems.errors:
+        raise BuildFailed(problems)
+    scope = Scope.of(new.values())
+    in_scope = [page for page in last.pages if scope.covers(page)]
+    planned = plan_routes(corpus, problems, scope=scope, goal_pages=site_goal_pages(last.pages))
+    if [page.path for page in planned] != [page.path for page in in_scope] or _moved(in_scope, planned):
+        return None  # a goal's entries are cut into parts differently: entries' links move
+    report.timings["validate"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    facets = {page.path: page_facets(page, corpus) for page in planned}
+    hashes = Fingerprints(corpus, set(), last.code, known=last.fingerprints, same_site=True)
+    fingerprints = hashes.of_pages(planned, facets, workers=1)  # forking the preview costs more than these take
+    changed = [page for page in planned if fingerprints[page.output.as_posix()] != state.pages.get(page.output.as_posix())]
+    position = _positions(last)
+    pages = list(last.pages)
+    for page in planned:
+        pages[position[page.path]] = page
+    staging = stage_dir(last.out_dir)
+    try:
+        try:
+            rendered = render_pages(changed, corpus, last.env, last.versions, facets, staging, site=_links(last),
+                                    keep_texts=True)
+        except (TemplateError, MissingString) as err:
+            raise _template_failed(problems, *template_location(err, project.templates),
+                                   (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
+        except RenderFailed as err:
+            raise _template_failed(problems, err.path, err.line, err.reason) from err
+        report.timings["render"] = time.perf_counter() - started
+        started = time.perf_counter()
+        # Every page is written before any replaces its old self: a failure leaves the site as it was.
+        for output in rendered:
+            os.replace(staging / output, last.out_dir / output)
+    finally:
+        discard(staging)
+    report.timings["write"] = time.perf_counter() - started
+
+    state.sources.update(edited)  # the record's overall hash is left to ``LastBuild.save``
+    state.pages.update(fingerprints)
+    for output in rendered:
+        stat = (last.out_dir / output).stat()
+        state.outputs[output.as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    last.corpus, last.pages, last.fingerprints = corpus, pages, hashes
+    last.facets.update(facets)
+    for edit in new.values():
+        for path in (edit.path, edit.en_path):
+            if path is not None:
+                owners[str(path)] = edit
+    report.pages, report.rendered, report.files = len(pages), len(rendered), state.report["files"]
+    return report
+
+
+def _source_path(root: Path, path: Path) -> Path:
+    """Return a path as the build's record names the sources: under the project root as the build was given it."""
+    try:
+        return root / Path(path).resolve().relative_to(root.resolve())
+    except ValueError:
+        return Path(path)
+
+
+def _entry_owners(last: LastBuild) -> dict[str, Outcome]:
+    """Return, by file (as the record names it), the outcome each entry file makes."""
+    if "owners" not in last.checks:
+        owners = {}
+        for outcome in last.corpus.outcomes:
+            owners[str(outcome.path)] = outcome
+            if outcome.en_path is not None:
+                owners[str(outcome.en_path)] = outcome
+        last.checks["owners"] = owners
+    return last.checks["owners"]
+
+
+def _positions(last: LastBuild) -> dict[str, int]:
+    """Return the index of each page among the last build's, by page path (pages keep their places in a patch)."""
+    if "positions" not in last.checks:
+        last.checks["positions"] = {page.path: index for index, page in enumerate(last.pages)}
+    return last.checks["positions"]
+
+
+def _links(last: LastBuild) -> SiteLinks:
+    """Return what the site's pages link to, which a patch leaves as it was."""
+    if "links" not in last.checks:
+        last.checks["links"] = SiteLinks.of(last.pages)
+    return last.checks["links"]
+
+
+def _agency_index(last: LastBuild) -> AgencyIndex:
+    if "agencies" not in last.checks:
+        last.checks["agencies"] = AgencyIndex(last.corpus.agencies.values())
+    return last.checks["agencies"]
+
+
+def _same_place(old: Outcome, new: Outcome) -> bool:
+    """Return whether an entry read again is still the same entry, in the same files."""
+    return entry_id(old) == entry_id(new) and (old.path, old.en_path) == (new.path, new.en_path)
+
+
+def _moved(before: list, after: list) -> bool:
+    """Return whether a goal page of the scope shows other entries than it did (its parts were cut anew)."""
+    return any(old.kind == "quarter-goal" and list(map(entry_id, old.context["outcomes"])) != list(map(entry_id, new.context["outcomes"]))
+               for old, new in zip(before, after))
