@@ -117,14 +117,14 @@ def keep_rendered(texts: dict[str, str]) -> None:
     _rendered.update(texts)
 
 
-def prerender(texts: list[str], forget: bool = True) -> None:
-    """Parse ``texts`` on every core and keep their HTML for ``render``; with ``forget``, forget the texts not among
-    them (a preview keeps every text of the site, to re-render any page of it at once)."""
+def prerender(texts: list[str], forget: bool = True, workers: int | None = None) -> None:
+    """Parse ``texts`` on ``workers`` cores (default: all) and keep their HTML for ``render``; with ``forget``,
+    forget the texts not among them (a preview keeps every text of the site, to re-render any page of it at once)."""
     global _rendered
     unique = sorted(set(texts))
     known = {text: _rendered[text] for text in unique if text in _rendered}
     todo = [text for text in unique if text not in known]
-    made = dict(zip(todo, ordered_map(_renderer.render, todo)))
+    made = dict(zip(todo, ordered_map(_renderer.render, todo, workers)))
     _rendered = {**known, **made} if forget else {**_rendered, **made}
 
 

@@ -27,6 +27,8 @@ from .models import Outcome
 from .pipeline import BuildReport, LastBuild, _template_failed
 from .render import RenderFailed, SiteLinks, render_pages, template_location
 from .routes import Scope, entry_id, plan_routes, site_goal_pages
+from . import markdown
+from .markdown import LinkTargets
 from .validate import link_targets, validate_entries
 from .write import discard, stage_dir
 
@@ -68,9 +70,7 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
 
     started = time.perf_counter()
     corpus = dataclasses.replace(last.corpus, outcomes=tuple(new.get(id(o), o) for o in last.corpus.outcomes))
-    if "targets" not in last.checks:
-        last.checks["targets"] = link_targets(last.corpus, last.pages)
-    validate_entries(corpus, list(new.values()), problems, last.checks["targets"], state.checked)
+    validate_entries(corpus, list(new.values()), problems, _targets(last), state.checked)
     if problems.errors:
         raise BuildFailed(problems)
     scope = Scope.of(new.values())
@@ -83,7 +83,8 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
     started = time.perf_counter()
     facets = {page.path: page_facets(page, corpus) for page in planned}
     hashes = Fingerprints(corpus, set(), last.code, known=last.fingerprints, same_site=True)
-    fingerprints = hashes.of_pages(planned, facets, workers=1)  # forking the preview costs more than these take
+    # Here and in rendering, forking the preview, which holds the whole site, would cost more than the work.
+    fingerprints = hashes.of_pages(planned, facets, workers=1)
     changed = [page for page in planned if fingerprints[page.output.as_posix()] != state.pages.get(page.output.as_posix())]
     position = _positions(last)
     pages = list(last.pages)
@@ -93,7 +94,7 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
     try:
         try:
             rendered = render_pages(changed, corpus, last.env, last.versions, facets, staging, site=_links(last),
-                                    keep_texts=True)
+                                    keep_texts=True, workers=1)
         except (TemplateError, MissingString) as err:
             raise _template_failed(problems, *template_location(err, project.templates),
                                    (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
@@ -121,6 +122,29 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
                 owners[str(path)] = edit
     report.pages, report.rendered, report.files = len(pages), len(rendered), state.report["files"]
     return report
+
+
+def prepare(last: LastBuild) -> None:
+    """Work out now, on every core, what patches would otherwise as they come: every entry's HTML, the compiled
+    templates, the link targets and their hash, which entry file makes which outcome, where each page is, and the
+    hashes of the values the pages of an edit show."""
+    markdown.prerender([text for o in last.corpus.outcomes for text in (o.body.zh, o.body.en) if text], forget=False)
+    for name in sorted({page.template for page in last.pages}):
+        last.env.get_template(name)
+    _targets(last).digest
+    _entry_owners(last)
+    _positions(last)
+    _links(last)
+    _agency_index(last)
+    for page in last.pages:
+        if page.kind in ("quarter", "measure", "agency"):
+            last.fingerprints.of(page.context["outcomes"])
+
+
+def _targets(last: LastBuild) -> LinkTargets:
+    if "targets" not in last.checks:
+        last.checks["targets"] = link_targets(last.corpus, last.pages)
+    return last.checks["targets"]
 
 
 def _source_path(root: Path, path: Path) -> Path:

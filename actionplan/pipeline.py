@@ -185,7 +185,7 @@ def check(project: Project, strict: bool = False) -> Problems:
 
 
 def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool = True, reuse: bool = True,
-          index_later: bool = False, keep: bool = False) -> BuildReport:
+          index_later: bool = False, keep: bool = False, load_unchanged: bool = False) -> BuildReport:
     """Build the site into ``out_dir``; on any failure the previous ``out_dir`` is left exactly as it was.
 
     With ``reuse``, what the last build into ``out_dir`` made is used again where its sources have not changed:
@@ -195,8 +195,8 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     With ``search`` and ``index_later``, the site is swapped in with the previous search index, if any, and the
     report's ``pending_index`` makes the new one; until it has, the next build does not count the index as made.
 
-    With ``keep``, the report's ``last`` holds what the build made (the content is then loaded even when no source
-    changed)."""
+    With ``keep``, the report's ``last`` holds what the build made; it is None when nothing had changed, unless
+    ``load_unchanged`` asks for the content to be loaded and the site made again from the old one's pages then too."""
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
     started = time.perf_counter()
@@ -205,7 +205,7 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
     inputs = state.hash_sources(sources, _options(strict, search))
     report.timings["sources"] = time.perf_counter() - started
     index_current = state.search_index == state.inputs  # the last build's index was made from its pages
-    if reuse and not keep and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
+    if reuse and not load_unchanged and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
         report.unchanged = True
         report.pages, report.files = state.report["pages"], state.report["files"]
         return report

@@ -273,18 +273,19 @@ class RenderFailed(Exception):
 
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
                  facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset(),
-                 site: SiteLinks | None = None, keep_texts: bool = False) -> list[PurePosixPath]:
-    """Render the pages on every core, but for those whose output is in ``skip``, and write each into ``staging``;
-    return their output paths, in route order. ``facets`` are what each page (by path) tells the search; ``site``
-    is what pages link to across the site, where ``pages`` are only some of them; ``keep_texts`` keeps the HTML of entries' texts not
-    shown on ``pages`` for a later call. A template error raises RenderFailed.
+                 site: SiteLinks | None = None, keep_texts: bool = False, workers: int | None = None) -> list[PurePosixPath]:
+    """Render the pages, but for those whose output is in ``skip``, on ``workers`` processes (default: one per core),
+    and write each into ``staging``; return their output paths, in route order. ``facets`` are what each page (by
+    path) tells the search; ``site`` is what pages link to across the site, where ``pages`` are only some of them;
+    ``keep_texts`` keeps the HTML of entries' texts not shown on ``pages`` for a later call. A template error raises
+    RenderFailed.
 
     Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
     archive is hundreds of MB, and none is sent between processes."""
     kinds, entry_pages = site or SiteLinks.of(pages)
     pages = [page for page in pages if page.output.as_posix() not in skip]
     shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
-    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text], forget=not keep_texts)
+    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text], not keep_texts, workers)
     helpers = {lang: PageHelpers(corpus, lang, versions, entry_pages) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 
@@ -304,7 +305,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
         write_page(staging, page.output, html.encode("utf-8"))
         return page.output
 
-    return ordered_map(render_page, pages)
+    return ordered_map(render_page, pages, workers)
 
 
 def template_location(err: Exception, templates: Path) -> tuple[Path, int]:

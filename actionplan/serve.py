@@ -11,6 +11,7 @@ to the files in ``site/``, so the published site has neither.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import json
 import queue
@@ -32,7 +33,8 @@ import click
 from watchfiles import watch
 
 from .errors import BuildFailed
-from .pipeline import PendingIndex, Project, build
+from .patch import patch, prepare
+from .pipeline import BuildReport, LastBuild, PendingIndex, Project, build
 from .search import SearchIndexFailed
 from .sources import bi
 
@@ -308,6 +310,12 @@ class PreviewServer:
         self._watching = threading.Event()
         self._pending: PendingIndex | None = None
         """The index of the latest good build, while it is still to be made; a newer build replaces it."""
+        self._last: LastBuild | None = None
+        """The latest build, kept while the site is still as it made it or as patches since left it: an edit of
+        entries then re-renders only their pages (``patch``). None until a build has been kept, and after a failed
+        full build, whose sources may have moved in ways a patch does not look for."""
+        self._unapplied: set[Path] = set()
+        """Files saved since the site was last brought up to date: a failed patch leaves them to the next."""
         self._index_wanted = threading.Event()
         self.index_settled = threading.Event()
         """Set while the search index is that of the site served (or search is off), cleared while it is made."""
@@ -332,6 +340,8 @@ class PreviewServer:
         self._watcher = _spawn(self._watch)
         self._indexer = _spawn(self._index_loop)
         self.rebuild()
+        if self._last is None:
+            _spawn(self.keep_last_build)
         self._watching.wait(timeout=5)
         self._server = _spawn(self.httpd.serve_forever)
         return self
@@ -360,27 +370,64 @@ class PreviewServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def rebuild(self) -> None:
+    def rebuild(self, saved: set[Path] | None = None) -> None:
         """Build the site and tell the open pages: reload after a good build, show the problems of a failed one;
-        then have the search index of the new pages made."""
+        then have the search index of the new pages made. With the files ``saved`` named, and the last build kept,
+        only what they change is rebuilt where that is all they change."""
         with self._building:
-            state, pending = self._build()
-            self.events.publish(state)
-            if pending is not None:
-                self._pending = pending
-                self.index_settled.clear()
-                self._index_wanted.set()
+            state, report = self._build(saved)
+            self.events.publish(state)  # before the record is written: the editor sees the page at once
+            if report is not None:
+                self._settle(report)
 
-    def _build(self) -> tuple[BuildState, PendingIndex | None]:
+    def keep_last_build(self) -> None:
+        """Load the content and keep it, where the first build found the site up to date and so had no need to;
+        the site is built again from it, its pages all taken as they are."""
+        with self._building:
+            if self._last is not None or self._stopping.is_set():
+                return
+            try:
+                report = build(self.project, self.out_dir, search=self.search, index_later=True, keep=True,
+                               load_unchanged=True)
+            except BuildFailed:
+                return  # the content changed since, and the build that its save started reports why
+            self._settle(report)
+
+    def _settle(self, report: BuildReport) -> None:
+        """After a good build: keep what it made, or write the record a patch left to write; ask for the index."""
+        pending = report.pending_index
+        if report.last is not None:
+            self._last = report.last
+            prepare(self._last)
+            # The build kept is millions of objects that live until the next full build: left to the collector, each
+            # of its full passes over them would take a patch's time again.
+            gc.freeze()
+        elif self._last is not None and not report.unchanged:  # a patch
+            pending = self._last.save()
+        if pending is not None:
+            self._pending = pending
+            self.index_settled.clear()
+            self._index_wanted.set()
+
+    def _build(self, saved: set[Path] | None) -> tuple[BuildState, BuildReport | None]:
         site = self.events.state.site
         try:
-            report = build(self.project, self.out_dir, search=self.search, index_later=True)
+            report = None
+            if self._last is not None and saved:
+                self._unapplied |= saved
+                report = patch(self._last, self._unapplied)
+            if report is None:
+                self._last = None
+                gc.unfreeze()  # what the last build kept may go now
+                report = build(self.project, self.out_dir, search=self.search, index_later=True, keep=True)
+            self._unapplied = set()
         except BuildFailed as failure:
             # Keep serving the last good site; the editor fixes the file and saves again.
             click.echo(failure.format_message(), err=True)
             click.echo(LAST_GOOD, err=True)
             return failed_state(site, failure), None
         except Exception as err:  # noqa: BLE001 - the preview outlives a bug in one build
+            self._last = None  # the next build starts afresh
             traceback.print_exc(file=sys.stderr)
             return BuildState(site, (f"{bi('the build stopped with an unexpected error', '建置時發生未預期的錯誤')}: "
                                      f"{type(err).__name__}: {err}: "
@@ -388,7 +435,7 @@ class PreviewServer:
         seconds = sum(report.timings.values())
         click.echo(f"Built {report.pages} pages ({report.rendered} rendered) in {seconds:.2f} s. "
                    f"已重新建置 {report.pages} 頁（重新產生 {report.rendered} 頁），{seconds:.2f} 秒。")
-        return BuildState(f"{self._run}.{next(self._builds)}"), report.pending_index
+        return BuildState(f"{self._run}.{next(self._builds)}"), report
 
     def _index_loop(self) -> None:
         """Make the search index of the latest build's pages, whenever one is wanted, until the preview stops."""
@@ -421,7 +468,7 @@ class PreviewServer:
                              yield_on_timeout=True):
             self._watching.set()
             if changes:
-                self.rebuild()
+                self.rebuild({Path(path) for _, path in changes})
 
 
 def _spawn(target: Callable[[], None]) -> threading.Thread:
