@@ -21,7 +21,7 @@ from actionplan.pipeline import PendingIndex, Project, build
 from actionplan.routes import page_path
 from actionplan.serve import PreviewServer
 from conftest import ROOT, installed_tool
-from mini import CUSTOMS, CUSTOMS_PATH, entry
+from mini import BODY, CUSTOMS, CUSTOMS_PATH, TIPO, entry
 from test_browser import PageWatch, axe_violations
 
 MEASURE = page_path("measure", "zh", "2024-2026/2.1.1")
@@ -227,10 +227,15 @@ def held_index(monkeypatch) -> tuple[threading.Event, threading.Event]:
 
 def next_build(events) -> str:
     """Return the build the next event of the preview's stream names, past keep-alive comments."""
+    return next_event(events)["site"]
+
+
+def next_event(events) -> dict:
+    """Return the next event of the preview's stream, past keep-alive comments."""
     while True:
         line = events.readline()
         if line.startswith(b"data: "):
-            return json.loads(line.removeprefix(b"data: "))["site"]
+            return json.loads(line.removeprefix(b"data: "))
 
 
 def indexed_text(site: Path) -> str:
@@ -271,3 +276,41 @@ def test_a_build_during_indexing_has_its_own_pages_indexed_not_the_older_ones(pr
     assert searched_preview.index_settled.wait(60)
     assert "Betaword" in indexed_text(site) and "Alphaword" not in indexed_text(site)
     assert [path.name for path in site.parent.iterdir() if path.name.startswith(".site-")] == []
+
+
+def test_an_edit_of_entries_is_patched_in_and_a_file_left_broken_keeps_the_build_failed_until_it_is_fixed(
+        project, preview, monkeypatch):
+    full_builds: list[object] = []
+    full_build = build
+    monkeypatch.setattr("actionplan.serve.build", lambda *args, **kwargs: full_builds.append(args) or
+                        full_build(*args, **kwargs))
+    tipo = project.content / TIPO
+    with urllib.request.urlopen(preview.url + "__preview/events") as events:
+        served = next_build(events)
+        save_entry(project, "本季查扣侵權物品 2,468 件。")
+        patched = next_build(events)
+        assert patched != served and "2,468" in served_text(preview, MEASURE)
+
+        save_entry(project, "本季查扣侵權物品 3,579 件（見[說明](/zh/nowhere/)）。")
+        failed = next_event(events)
+        assert failed["site"] == patched
+        assert failed["problems"][0].startswith(f'{CUSTOMS_PATH}:{BODY}: link "/zh/nowhere/": this site has no page')
+
+        # Another entry saved fine: the broken one is still unsaved into the site, so the build is still failed.
+        tipo.write_text(tipo.read_text(encoding="utf-8").replace("共12場次", "共13場次"), encoding="utf-8")
+        still = next_event(events)
+        assert still["site"] == patched and still["problems"] == failed["problems"]
+
+        save_entry(project, "本季查扣侵權物品 3,579 件。")
+        fixed = next_event(events)
+        assert fixed["site"] != patched and fixed["problems"] == []
+    assert "3,579" in served_text(preview, MEASURE)
+    assert "共13場次" in served_text(preview, page_path("measure", "zh", "2024-2026/1.1.1"))
+    assert full_builds == []  # every save was patched into the build kept from the first
+    with preview._building:  # the record is written after the reload is sent
+        assert build(project, project.root / "site", search=False).unchanged  # and recorded as a full build would
+
+
+def served_text(preview: PreviewServer, path: str) -> str:
+    with urllib.request.urlopen(preview.url + path) as page:
+        return page.read().decode()
