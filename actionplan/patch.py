@@ -7,7 +7,7 @@ change are then those of its quarters, measures, agencies and editions, and the 
 quarter (``routes.Scope``). Those are planned again with the build's own code, and the ones whose fingerprint moved
 are rendered beside the site and moved into it, each file whole, once all are written. Anything else — a file added
 or deleted, a template, a plan, an entry moved to another quarter — is a full build's to do: ``patch`` then returns
-None. The bytes are the same as a full build's (tests/test_incremental.py holds them against a cold build)."""
+None. The bytes are the same as a full build's (tests/test_patch.py holds them against a cold build)."""
 from __future__ import annotations
 
 import dataclasses
