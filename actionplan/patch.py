@@ -15,17 +15,15 @@ import os
 import time
 from pathlib import Path
 
-from jinja2 import TemplateError
 
 from .agencies import AgencyIndex
 from .build_state import Fingerprints
 from .corpus import read_outcomes
 from .errors import BuildFailed, Problems
 from .facets import page_facets
-from .i18n import MissingString
 from .models import Outcome
-from .pipeline import BuildReport, LastBuild, _template_failed
-from .render import RenderFailed, SiteLinks, render_pages, template_location
+from .pipeline import BuildReport, LastBuild, template_failed
+from .render import TEMPLATE_ERRORS, SiteLinks, render_pages
 from .routes import Scope, entry_id, plan_routes, site_goal_pages
 from . import markdown
 from .markdown import LinkTargets
@@ -95,11 +93,8 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
         try:
             rendered = render_pages(changed, corpus, last.env, last.versions, facets, staging, site=_links(last),
                                     keep_texts=True, workers=1)
-        except (TemplateError, MissingString) as err:
-            raise _template_failed(problems, *template_location(err, project.templates),
-                                   (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
-        except RenderFailed as err:
-            raise _template_failed(problems, err.path, err.line, err.reason) from err
+        except TEMPLATE_ERRORS as err:
+            raise template_failed(problems, err, project.templates) from err
         report.timings["render"] = time.perf_counter() - started
         started = time.perf_counter()
         # Every page is written before any replaces its old self: a failure leaves the site as it was.

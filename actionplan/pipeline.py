@@ -9,7 +9,7 @@ from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment
 
 from .admin import configured_backend, write_admin
 from .build_state import BuildState, Fingerprints
@@ -17,9 +17,8 @@ from .corpus import EntryReads, build_corpus
 from .facets import page_facets
 from .errors import BuildFailed, Problems
 from .guide import load_guide
-from .i18n import MissingString
 from .models import Corpus
-from .render import RenderFailed, asset_versions, make_environment, render_pages, template_location
+from .render import TEMPLATE_ERRORS, asset_versions, make_environment, render_pages, template_problem
 from .routes import PageSpec, plan_routes
 from .search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, index_copies, index_search,
                      reuse_search_index)
@@ -234,11 +233,8 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
                             if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
             rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
             redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
-        except (TemplateError, MissingString) as err:
-            raise _template_failed(problems, *template_location(err, project.templates),
-                                   (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__) from err
-        except RenderFailed as err:
-            raise _template_failed(problems, err.path, err.line, err.reason) from err
+        except TEMPLATE_ERRORS as err:
+            raise template_failed(problems, err, project.templates) from err
         report.timings["render"] = time.perf_counter() - started
         report.pages, report.rendered = len(pages), len(rendered)
 
@@ -296,7 +292,9 @@ def _options(strict: bool, search: bool) -> str:
             f"admin={configured_backend()}")
 
 
-def _template_failed(problems: Problems, path: Path, line: int, reason: str) -> BuildFailed:
+def template_failed(problems: Problems, err: Exception, templates: Path) -> BuildFailed:
+    """Return the failure of a build whose rendering raised ``err``, one of ``TEMPLATE_ERRORS``."""
+    path, line, reason = template_problem(err, templates)
     problems.add(path, line, f"{bi('template error', '版型錯誤')}: {reason}",
                  bi("correct the template; content is not the cause", "請更正版型；問題不在內容"), code="E-TEMPLATE")
     return BuildFailed(problems)

@@ -299,13 +299,23 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
             )
         except (TemplateError, MissingString) as err:
             # Located here, where the traceback is: it does not cross from a worker process.
-            path, line = template_location(err, templates)
-            reason = (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
-            raise RenderFailed(path, line, reason) from None
+            raise RenderFailed(*template_problem(err, templates)) from None
         write_page(staging, page.output, html.encode("utf-8"))
         return page.output
 
     return ordered_map(render_page, pages, workers)
+
+
+TEMPLATE_ERRORS = (TemplateError, MissingString, RenderFailed)
+"""What rendering raises for a mistake in a template: ``template_problem`` says where and why."""
+
+
+def template_problem(err: Exception, templates: Path) -> tuple[Path, int, str]:
+    """Return the template file and line one of the ``TEMPLATE_ERRORS`` comes from, and its reason."""
+    if isinstance(err, RenderFailed):
+        return err.path, err.line, err.reason
+    path, line = template_location(err, templates)
+    return path, line, (err.message if isinstance(err, TemplateError) else err.args[0]) or type(err).__name__
 
 
 def template_location(err: Exception, templates: Path) -> tuple[Path, int]:

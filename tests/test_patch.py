@@ -11,20 +11,14 @@ from actionplan.patch import patch, prepare
 from actionplan.pipeline import LastBuild, Project, build
 from test_build import tree_digest
 
-REPO = Path(__file__).resolve().parent.parent
 ENTRY = "outcomes/2018-Q3/3.2.2.tipo.md"
 TRANSLATION = "outcomes/2018-Q3/3.1.1.mjib.en.md"
 
 
 @pytest.fixture
-def project(tmp_path) -> Project:
+def project(real_site) -> Project:
     """A copy of the shipped project whose content a test may change."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "docs", root / "docs")
-    for name in ("templates", "static"):
-        (root / name).symlink_to(REPO / name, target_is_directory=True)
-    return Project(root)
+    return real_site
 
 
 @pytest.fixture
