@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .agencies import AgencyIndex
 from .errors import Problems
-from .fields import FieldReader, ShapedFields, did_you_mean
+from .fields import FieldReader, ShapedFields, did_you_mean, unknown_agency
 from .models import (
     MEASURE_ID_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure, Outcome, Plan, Quarter, Site, Strategy,
     Text,
@@ -475,6 +475,10 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
     named = all(fields.get(key) is not None for key in ("measure", "agency", "quarter"))
     misnamed = named and _misnamed(read, doc, fields, content_dir, index)
     if any(fields.get(key) is None for key in front.shape.required):
+        # The entry goes no further, so validation will not look its agency up: that is said here, in the same run.
+        agency = fields.get("agency")
+        if agency is not None and index.agencies and agency not in index.agencies:
+            read.error(fields["lines"]["agency"], *unknown_agency(agency, index.agencies), "E-AGENCY-UNKNOWN")
         return None
     if not english and not (doc.body or "").strip():
         read.error(doc.body_line, bi("the entry has no text", "執行成效沒有內容"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .agencies import is_responsible
 from .errors import WARNING, Problem, Problems
-from .fields import did_you_mean
+from .fields import did_you_mean, unknown_agency
 from . import markdown
 from .markdown import LinkTargets, check_markdown
 from .models import Corpus, Outcome, Plan, Site
@@ -88,9 +88,7 @@ def _check_outcomes(corpus: Corpus, outcomes, problems: Problems, targets: LinkT
                              bi("check the quarter, or report it under the edition in force then",
                                 "請確認季別，或改報當時施行的方案版本"), code="E-QUARTER-PERIOD")
         if outcome.agency not in corpus.agencies and "agencies" not in corpus.incomplete:
-            problems.add(outcome.path, lines["agency"], bi(f"unknown agency \"{outcome.agency}\"", f"沒有「{outcome.agency}」這個機關代號"),
-                         did_you_mean(outcome.agency, corpus.agencies)
-                         or bi("use an id from content/agencies.yaml, e.g. tipo", "請使用 content/agencies.yaml 中的代號，例如 tipo"),
+            problems.add(outcome.path, lines["agency"], *unknown_agency(outcome.agency, corpus.agencies),
                          code="E-AGENCY-UNKNOWN")
     _check_outcome_markdown(outcomes, problems, targets, known, forget)
 

@@ -189,6 +189,15 @@ def test_a_misspelt_agency_is_reported_as_unknown_not_as_a_file_to_rename(make_s
     ]
 
 
+def test_a_misspelt_agency_is_reported_in_the_same_run_as_a_malformed_quarter(make_site):
+    project = make_site({CUSTOMS: customs(agency="custom", quarter="2024Q3")})
+    assert errors(project) == [
+        f'{CUSTOMS_PATH}:4: unknown agency "custom" | 沒有「custom」這個機關代號: did you mean "customs"? | 是否要寫「customs」？',
+        f'{CUSTOMS_PATH}:5: "quarter" must look like 2024-Q3, not "2024Q3" | '
+        f"「quarter」須寫成 2024-Q3 的形式，而非「2024Q3」: {QUARTER_HINT}",
+    ]
+
+
 def test_a_misnamed_file_is_reported_in_the_same_run_as_a_bad_date_in_it(make_site):
     rel = "outcomes/2024-Q3/2.1.1.moj.md"
     project = make_site({rel: customs(updated="113/10/15")})
