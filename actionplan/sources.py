@@ -702,16 +702,19 @@ CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 
 
 def content_files(content_dir: Path) -> list[Path]:
-    """Return every YAML and Markdown file under ``content_dir``, in a stable order."""
+    """Return every YAML and Markdown file under ``content_dir``, in a stable order: not hidden files (an editor's
+    swap file) nor what is in hidden folders, as the build record does not hash them either."""
     found: list[Path] = []
 
-    def walk(folder: str) -> None:  # as Path.rglob does, not into linked folders; entries spare a stat a file
+    def walk(folder: str) -> None:  # not into linked folders; entries spare a stat a file
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
                     if entry.is_dir(follow_symlinks=False):
                         walk(entry.path)
-                    elif entry.name.endswith(CONTENT_SUFFIXES) and not entry.name.startswith(".") and entry.is_file():
+                    elif entry.name.endswith(CONTENT_SUFFIXES) and entry.is_file():
                         found.append(Path(entry.path))
         except OSError:
             pass

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from actionplan import corpus as corpus_module, markdown, parallel
-from actionplan.pipeline import Project, build
+from actionplan.pipeline import Project, build, check
 from actionplan.sources import MAYBE_FORMAT_CHAR, is_invisible
 from mini import CUSTOMS
 from test_build import tree_digest
@@ -105,6 +105,18 @@ def test_a_rebuild_with_nothing_changed_does_nothing_and_one_after_a_template_ch
     changed = build(project, site, strict=True, search=False)
     assert changed.rendered == changed.pages
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
+
+
+def test_files_in_hidden_folders_are_no_content_for_the_build_nor_for_its_record(project):
+    site = project.root / "site"
+    build(project, site, strict=True, search=False)
+    before = tree_digest(site)
+    drafts = project.content / "outcomes/.drafts"
+    drafts.mkdir()
+    # A misfiled copy: read as content, it would be an error (its fields name another file).
+    shutil.copy(project.content / "outcomes/2018-Q3/3.2.2.tipo.md", drafts / "3.2.2.tipo.md")
+    assert check(project, strict=True).errors == []
+    assert build(project, site, strict=True, search=False).unchanged and tree_digest(site) == before
 
 
 def test_a_page_changed_by_hand_in_the_output_is_rendered_again(project):
