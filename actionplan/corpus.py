@@ -498,10 +498,9 @@ def _misnamed(read: FieldReader, doc: SourceDoc, fields: dict, content_dir: Path
     agency = fields["agency"]
     if agency not in index.agencies and named["agency"] in index.agencies and index.agencies:
         # A typo in the field, not a misnamed file: renaming the file after the typo would be the wrong advice.
-        read.error(fields["lines"]["agency"], bi(f"unknown agency \"{agency}\"", f"沒有「{agency}」這個機關代號"),
-                   did_you_mean(agency, index.agencies) or bi(
+        read.error(fields["lines"]["agency"], *unknown_agency(agency, index.agencies, bi(
                        f"the file name says {named['agency']}: write agency: {named['agency']}",
-                       f"檔名寫的是 {named['agency']}：請寫 agency: {named['agency']}"), "E-AGENCY-UNKNOWN")
+                       f"檔名寫的是 {named['agency']}：請寫 agency: {named['agency']}")), "E-AGENCY-UNKNOWN")
         if fields["quarter"].id == named["quarter"] and fields["measure"] == named["measure"]:
             return True  # the agency was the only disagreement
     _report_file_name(read, doc, fields, content_dir, expected)

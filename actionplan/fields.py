@@ -39,10 +39,11 @@ def did_you_mean(value: str, choices) -> str:
     return f'did you mean "{close[0]}"? | 是否要寫「{close[0]}」？' if close else ""
 
 
-def unknown_agency(agency: str, known) -> tuple[str, str]:
-    """Return the message and hint for an entry's agency id that is none of the ``known`` ids."""
+def unknown_agency(agency: str, known, otherwise: str | None = None) -> tuple[str, str]:
+    """Return the message and hint for an entry's agency id that is none of the ``known`` ids: the closest of them,
+    or else ``otherwise`` (by default, where the ids are)."""
     return (bi(f"unknown agency \"{agency}\"", f"沒有「{agency}」這個機關代號"),
-            did_you_mean(agency, known)
+            did_you_mean(agency, known) or otherwise
             or bi("use an id from content/agencies.yaml, e.g. tipo", "請使用 content/agencies.yaml 中的代號，例如 tipo"))
 
 

@@ -15,7 +15,6 @@ import os
 import time
 from pathlib import Path
 
-
 from .agencies import AgencyIndex
 from .build_state import Fingerprints
 from .corpus import read_outcomes
