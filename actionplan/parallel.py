@@ -2,6 +2,7 @@
 are thousands of independent small jobs, and one Python process uses one core."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -34,7 +35,8 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], worke
     size = max(1, len(items) // (workers * 16))
     slices = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # A worker sets aside the heap it inherits: a collection would walk all of it, and copy every page it touched.
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:
             parts = pool.map(_run_slice, slices, chunksize=1)
     finally:
         _job = None

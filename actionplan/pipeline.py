@@ -1,10 +1,11 @@
 """The build, top to bottom: load, validate, plan routes, render, write beside the old site, index, swap in."""
 from __future__ import annotations
 
+import gc
 import sys
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +179,8 @@ def _load(project: Project, problems: Problems, timings: dict[str, float] | None
 def check(project: Project, strict: bool = False) -> Problems:
     """Validate the content only; raise BuildFailed if there are errors (or warnings, when strict)."""
     problems = Problems(project.root)
-    load(project, problems)
+    with _collecting_less():
+        load(project, problems)
     _raise_if_failed(problems, strict)
     return problems
 
@@ -196,6 +198,24 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
 
     With ``keep``, the report's ``last`` holds what the build made; it is None when nothing had changed, unless
     ``load_unchanged`` asks for the content to be loaded and the site made again from the old one's pages then too."""
+    with _collecting_less():
+        return _build(project, out_dir, strict, search, reuse, index_later, keep, load_unchanged)
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector run far less often. A build makes millions of objects that live
+    until it ends, and every collection walks those that survived the last: on the 20-year archive, 1.3 s of 18."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: bool, index_later: bool, keep: bool,
+           load_unchanged: bool) -> BuildReport:
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
     started = time.perf_counter()
