@@ -245,9 +245,9 @@ class Outcome:
     lines: dict[str, int]
     """Line of each front-matter field, so that later checks can point at it."""
 
-    @property
+    @cached_property
     def anchor(self) -> str:
-        """The fragment id that links to this entry on a long page."""
+        """The fragment id that links to this entry on a long page (asked for a dozen times a page on the archive)."""
         return f"entry-{self.quarter.slug}-{self.measure.replace('.', '-')}-{self.agency}"
 
 

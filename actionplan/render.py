@@ -52,6 +52,8 @@ class PageHelpers:
         self._plan_days: dict[str, date] = {}
         self.entry_pages = entry_pages
         """By entry id, the key of the quarter-goal page showing the entry."""
+        self._urls: dict[tuple[str, str, str], str] = {}
+        """By kind, language and key: a page of the archive links some fifty others, most of them on every page."""
 
     def entry_page(self, outcome: Outcome, lang: str | None = None) -> str:
         """Return the URL of the quarter-goal page that shows an entry (without its anchor)."""
@@ -71,7 +73,11 @@ class PageHelpers:
 
     def url(self, kind: str, key: str = "", lang: str | None = None) -> str:
         """Return the root-relative URL of a page (404 pages are served at any path, so nothing is relative)."""
-        return self.base + page_path(kind, lang or self.lang, key)
+        asked = (kind, lang or self.lang, key)
+        found = self._urls.get(asked)
+        if found is None:
+            found = self._urls[asked] = self.base + page_path(*asked)
+        return found
 
     def asset(self, name: str) -> str:
         """Return the URL of a static file with its content hash."""

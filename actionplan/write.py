@@ -15,10 +15,11 @@ def stage_dir(out_dir: Path) -> Path:
 
 def write_page(staging: Path, output: PurePosixPath, html: bytes) -> None:
     """Write one page's bytes at its output path inside ``staging``."""
-    target = (staging / output).resolve()
-    # Output paths come from validated ids, but a path must never leave the site whatever the content says.
-    if staging.resolve() not in target.parents:
+    # Output paths come from validated ids, but a path must never leave the site whatever the content says. The
+    # staging folder is this build's own, with no links in it: the path's own parts tell where it leads.
+    if output.is_absolute() or ".." in output.parts or not output.parts:
         raise ValueError(f"refusing to write outside the site: {output}")
+    target = staging / output
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(html)
 
