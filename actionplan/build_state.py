@@ -58,6 +58,10 @@ def _files(folder: Path | str) -> Iterator[os.DirEntry]:
         yield from _files(path)
 
 
+def _hash_file(path: str) -> str:
+    return _digest(Path(path).read_bytes())
+
+
 def _write_whole(path: Path, data: bytes) -> None:
     """Write ``data`` at ``path`` through a temporary file, so that a reader finds all of it or the old file."""
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
@@ -120,16 +124,19 @@ class BuildState:
         """Return the hash of every source under ``roots`` and the code and options, rehashing only files whose
         size or modification time moved, and keep the new hashes for ``save``."""
         known, self.sources = self.sources, {}
+        moved = []
         for root in [*roots, _PACKAGE]:
             for entry in _files(root):
                 stat = entry.stat()
                 key = entry.path
                 old = known.get(key)
-                if old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
-                    content = old[2]
-                else:
-                    content = _digest(Path(key).read_bytes())
-                self.sources[key] = [stat.st_size, stat.st_mtime_ns, content]
+                unmoved = old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
+                self.sources[key] = [stat.st_size, stat.st_mtime_ns, old[2] if unmoved else ""]
+                if not unmoved:
+                    moved.append(key)
+        # Every file, before a first build: on every core.
+        for key, content in zip(moved, ordered_map(_hash_file, moved)):
+            self.sources[key][2] = content
         return self.hash_of_sources(options)
 
     def hash_of_sources(self, options: str) -> str:
