@@ -7,6 +7,7 @@ does nothing; otherwise a page whose fingerprint is unchanged is linked from the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -216,6 +217,22 @@ class BuildState:
         self.outputs = _output_stats(out_dir)
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+def _holds_many(value) -> bool:
+    """Return whether ``value`` is a dataclass with a field holding a sequence of dataclasses."""
+    if not dataclasses.is_dataclass(value):
+        return False
+    for name in _field_names(type(value)):
+        held = getattr(value, name)
+        if isinstance(held, (tuple, list)) and held and dataclasses.is_dataclass(held[0]):
+            return True
+    return False
+
+
 class Fingerprints:
     """Hashes pages' specs and contexts. A value's hash is kept by identity, so that a value shown on many pages is
     hashed once; a preview keeps the hashes of the content's frozen values from one build to the next."""
@@ -255,6 +272,10 @@ class Fingerprints:
             digest = _digest(type(value).__name__, *(of(item) for item in value))
         elif isinstance(value, (set, frozenset)):
             digest = _digest("set", *sorted(of(item) for item in value))
+        elif _holds_many(value):
+            # Field by field, so that what it shares with other values (a tracking row's entries, an edition's
+            # measures) is hashed once, not again inside each repr that holds it.
+            digest = _digest(type(value).__name__, *(of(getattr(value, name)) for name in _field_names(type(value))))
         else:  # frozen dataclasses: their repr holds every field
             digest = _digest(type(value).__name__, repr(value))
         self._memo[id(value)] = (value, digest)  # the value is kept so its id is not reused by another object
