@@ -59,7 +59,7 @@ def _files(folder: Path | str) -> Iterator[os.DirEntry]:
         yield from _files(path)
 
 
-def _hash_file(path: str) -> str:
+def _hash_file(path: str | Path) -> str:
     return _digest(Path(path).read_bytes())
 
 
@@ -164,7 +164,7 @@ class BuildState:
                 return None
             if old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
                 continue
-            content = _digest(path.read_bytes())
+            content = _hash_file(path)
             if content != old[2]:
                 edited[key] = [stat.st_size, stat.st_mtime_ns, content]
         return edited
