@@ -118,9 +118,13 @@ def test_a_page_stops_asking_a_stopped_preview_after_a_few_quiet_attempts(browse
     page.clock.run_for(600_000)
     page.wait_for_timeout(300)
     watch.close()
-    # The first connection and five retries; chromium itself logs each refused one, the script logs nothing.
+    # The first connection and five retries. Chromium itself logs each refused one, and now and then the end of the
+    # first as a reset (the stopping server cut it mid-stream); the script logs nothing.
     assert given_up_after == len(attempts) == 6
-    assert watch.problems == ["console error: Failed to load resource: net::ERR_CONNECTION_REFUSED"] * 5
+    reset = "console error: Failed to load resource: net::ERR_CONNECTION_RESET"
+    assert watch.problems.count(reset) <= 1
+    assert [problem for problem in watch.problems if problem != reset] == [
+        "console error: Failed to load resource: net::ERR_CONNECTION_REFUSED"] * 5
 
 
 def test_every_open_page_hears_every_build(project, preview):
