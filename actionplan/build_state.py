@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from .corpus import EntryReads
+from .facets import Facets, page_facets
 from .models import Corpus
 from .parallel import ordered_map
 from .routes import PageSpec, quarter_editions
@@ -285,8 +286,15 @@ class Fingerprints:
         return _digest(self.site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
                        self.of(page.context), self.of(facets))
 
-    def of_pages(self, pages: list[PageSpec], facets: dict, workers: int | None = None) -> dict[str, str]:
-        """Return the fingerprints of ``pages`` by output file, on ``workers`` cores (default: all); ``facets`` are
-        by page path."""
-        return dict(zip((page.output.as_posix() for page in pages),
-                        ordered_map(lambda page: self.of_page(page, facets[page.path]), pages, workers)))
+    def of_pages(self, pages: list[PageSpec], corpus: Corpus,
+                 workers: int | None = None) -> tuple[dict[str, str], dict[str, Facets]]:
+        """Return the fingerprints of ``pages`` by output file, and what each page tells the search (its facets, part
+        of its fingerprint) by page path, on ``workers`` cores (default: all)."""
+
+        def of(page: PageSpec) -> tuple[str, Facets]:
+            facets = page_facets(page, corpus)
+            return self.of_page(page, facets), facets
+
+        found = ordered_map(of, pages, workers)
+        return ({page.output.as_posix(): fingerprint for page, (fingerprint, _) in zip(pages, found)},
+                {page.path: facets for page, (_, facets) in zip(pages, found)})

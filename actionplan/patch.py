@@ -19,7 +19,6 @@ from .agencies import AgencyIndex
 from .build_state import Fingerprints
 from .corpus import read_outcomes
 from .errors import BuildFailed, Problems
-from .facets import page_facets
 from .models import Outcome
 from .pipeline import BuildReport, LastBuild, template_failed
 from .render import TEMPLATE_ERRORS, SiteLinks, render_pages
@@ -78,10 +77,9 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
     report.timings["validate"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    facets = {page.path: page_facets(page, corpus) for page in planned}
     hashes = Fingerprints(corpus, set(), last.code, known=last.fingerprints, same_site=True)
     # Here and in rendering, forking the preview, which holds the whole site, would cost more than the work.
-    fingerprints = hashes.of_pages(planned, facets, workers=1)
+    fingerprints, facets = hashes.of_pages(planned, corpus, workers=1)
     changed = [page for page in planned if fingerprints[page.output.as_posix()] != state.pages.get(page.output.as_posix())]
     position = _positions(last)
     pages = list(last.pages)

@@ -15,7 +15,6 @@ from jinja2 import Environment
 from .admin import configured_backend, write_admin
 from .build_state import BuildState, Fingerprints
 from .corpus import EntryReads, build_corpus
-from .facets import page_facets
 from .errors import BuildFailed, Problems
 from .guide import load_guide
 from .models import Corpus
@@ -245,10 +244,9 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         env = make_environment(project.templates)
         versions = asset_versions(project.static)
         try:
-            facets = {page.path: page_facets(page, corpus) for page in pages}
             code = state.code_hash([project.templates, project.static])
             hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
-            fingerprints = hashes.of_pages(pages, facets)
+            fingerprints, facets = hashes.of_pages(pages, corpus)
             reused = sorted(out for out, fingerprint in fingerprints.items()
                             if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
             rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
