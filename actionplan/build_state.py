@@ -291,10 +291,14 @@ class Fingerprints:
         """Return the fingerprints of ``pages`` by output file, and what each page tells the search (its facets, part
         of its fingerprint) by page path, on ``workers`` cores (default: all)."""
 
-        def of(page: PageSpec) -> tuple[str, Facets]:
-            facets = page_facets(page, corpus)
-            return self.of_page(page, facets), facets
+        return by_page(pages, ordered_map(lambda page: self.of_page_and_facets(page, corpus), pages, workers))
 
-        found = ordered_map(of, pages, workers)
-        return ({page.output.as_posix(): fingerprint for page, (fingerprint, _) in zip(pages, found)},
-                {page.path: facets for page, (_, facets) in zip(pages, found)})
+    def of_page_and_facets(self, page: PageSpec, corpus: Corpus) -> tuple[str, Facets]:
+        facets = page_facets(page, corpus)
+        return self.of_page(page, facets), facets
+
+
+def by_page(pages: list[PageSpec], found: list[tuple[str, Facets]]) -> tuple[dict[str, str], dict[str, Facets]]:
+    """Return ``of_page_and_facets`` of each of ``pages`` as fingerprints by output file and facets by page path."""
+    return ({page.output.as_posix(): fingerprint for page, (fingerprint, _) in zip(pages, found)},
+            {page.path: facets for page, (_, facets) in zip(pages, found)})

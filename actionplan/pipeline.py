@@ -13,11 +13,12 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .admin import configured_backend, write_admin
-from .build_state import BuildState, Fingerprints
+from .build_state import BuildState, Fingerprints, by_page
 from .corpus import EntryReads, build_corpus
 from .errors import BuildFailed, Problems
 from .guide import load_guide
 from .models import Corpus
+from .parallel import MapLater
 from .render import TEMPLATE_ERRORS, asset_versions, make_environment, render_pages, template_problem
 from .routes import PageSpec, plan_routes
 from .search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, index_copies, index_search,
@@ -246,10 +247,18 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         try:
             code = state.code_hash([project.templates, project.static])
             hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
-            fingerprints, facets = hashes.of_pages(pages, corpus)
-            reused = sorted(out for out, fingerprint in fingerprints.items()
-                            if reuse and state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
-            rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
+            if reuse and state.pages:
+                fingerprints, facets = hashes.of_pages(pages, corpus)
+                reused = sorted(out for out, fingerprint in fingerprints.items()
+                                if state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
+                rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
+            else:
+                # With no page of an earlier site to keep, every page is rendered while one more process takes their
+                # fingerprints: spread over the rendering workers, each would hash most entries again.
+                with MapLater(lambda page: hashes.of_page_and_facets(page, corpus), pages) as fingerprinting:
+                    rendered = render_pages(pages, corpus, env, versions, None, staging, keep_texts=keep)
+                    fingerprints, facets = by_page(pages, fingerprinting.results())
+                reused = []
             redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
         except TEMPLATE_ERRORS as err:
             raise template_failed(problems, err, project.templates) from err

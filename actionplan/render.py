@@ -10,12 +10,12 @@ from typing import NamedTuple
 from types import MethodType
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
 from . import markdown
 from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
-from .facets import Facets
+from .facets import Facets, page_facets
 from .models import Corpus, Measure, Outcome, Text
 from .parallel import ordered_map
 from .routes import PageSpec, entry_id, entry_page_keys, page_path
@@ -23,12 +23,12 @@ from .write import write_page
 
 
 class _PageContext(Context):
-    """Jinja's context, calling the page helpers' methods at once. Jinja asks of every call whether the callable
-    wants the context passed, some five attribute lookups; the helpers never do, and a page of the archive makes
-    hundreds of calls to them: about a quarter of the time templates take."""
+    """Jinja's context, calling the page helpers' methods and the templates' macros at once. Jinja asks of every call
+    whether the callable wants the context passed, some five attribute lookups; neither ever does, and a page of the
+    archive makes hundreds of calls to them: about a quarter of the time templates take."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own names, as its callers pass them)
-        if type(__obj) is MethodType and type(__obj.__self__) is PageHelpers:
+        if type(__obj) is Macro or (type(__obj) is MethodType and type(__obj.__self__) is PageHelpers):
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             return __obj(*args, **kwargs)
@@ -298,11 +298,11 @@ class RenderFailed(Exception):
 
 
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
-                 facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset(),
+                 facets: dict[str, Facets] | None, staging: Path, skip: set[str] = frozenset(),
                  site: SiteLinks | None = None, keep_texts: bool = False, workers: int | None = None) -> list[PurePosixPath]:
     """Render the pages, but for those whose output is in ``skip``, on ``workers`` processes (default: one per core),
     and write each into ``staging``; return their output paths, in route order. ``facets`` are what each page (by
-    path) tells the search; ``site`` is what pages link to across the site, where ``pages`` are only some of them;
+    path) tells the search, or None for each worker to work them out (``page_facets``); ``site`` is what pages link to across the site, where ``pages`` are only some of them;
     ``keep_texts`` keeps the HTML of entries' texts not shown on ``pages`` for a later call. A template error raises
     RenderFailed.
 
@@ -320,7 +320,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
             html = env.get_template(page.template).render(
                 page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
                 other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
-                facets=facets[page.path], kinds=kinds,
+                facets=facets[page.path] if facets is not None else page_facets(page, corpus), kinds=kinds,
                 **page.context,
             )
         except (TemplateError, MissingString) as err:
