@@ -18,8 +18,8 @@ from .corpus import EntryReads, build_corpus
 from .errors import BuildFailed, Problems
 from .guide import load_guide
 from .models import Corpus
-from .parallel import MapLater
-from .render import TEMPLATE_ERRORS, asset_versions, make_environment, render_pages, template_problem
+from .render import (TEMPLATE_ERRORS, asset_versions, make_environment, render_fingerprinted, render_pages,
+                     template_problem)
 from .routes import PageSpec, plan_routes
 from .search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, index_copies, index_search,
                      reuse_search_index)
@@ -253,11 +253,10 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
                                 if state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
                 rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
             else:
-                # With no page of an earlier site to keep, every page is rendered while one more process takes their
-                # fingerprints: spread over the rendering workers, each would hash most entries again.
-                with MapLater(lambda page: hashes.of_page_and_facets(page, corpus), pages) as fingerprinting:
-                    rendered = render_pages(pages, corpus, env, versions, None, staging, keep_texts=keep)
-                    fingerprints, facets = by_page(pages, fingerprinting.results())
+                # With no page of an earlier site to keep, each page's fingerprint is taken where it is rendered.
+                found = render_fingerprinted(pages, corpus, env, versions, staging, hashes.of_page, keep_texts=keep)
+                rendered = [output for output, _, _ in found]
+                fingerprints, facets = by_page(pages, [(fingerprint, facets) for _, fingerprint, facets in found])
                 reused = []
             redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
         except TEMPLATE_ERRORS as err:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
-
 from types import MethodType
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from jinja2.runtime import Context, Macro
@@ -298,30 +298,54 @@ class RenderFailed(Exception):
 
 
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
-                 facets: dict[str, Facets] | None, staging: Path, skip: set[str] = frozenset(),
+                 facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset(),
                  site: SiteLinks | None = None, keep_texts: bool = False, workers: int | None = None) -> list[PurePosixPath]:
     """Render the pages, but for those whose output is in ``skip``, on ``workers`` processes (default: one per core),
     and write each into ``staging``; return their output paths, in route order. ``facets`` are what each page (by
-    path) tells the search, or None for each worker to work them out (``page_facets``); ``site`` is what pages link to across the site, where ``pages`` are only some of them;
+    path) tells the search; ``site`` is what pages link to across the site, where ``pages`` are only some of them;
     ``keep_texts`` keeps the HTML of entries' texts not shown on ``pages`` for a later call. A template error raises
     RenderFailed.
 
     Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
     archive is hundreds of MB, and none is sent between processes."""
-    kinds, entry_pages = site or SiteLinks.of(pages)
+    site = site or SiteLinks.of(pages)  # of every page, those skipped too: they are linked all the same
     pages = [page for page in pages if page.output.as_posix() not in skip]
+    render_page = _page_renderer(pages, corpus, env, versions, staging, site, keep_texts, workers)
+    return ordered_map(lambda page: render_page(page, facets[page.path]), pages, workers)
+
+
+def render_fingerprinted(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
+                         staging: Path, fingerprint: Callable[[PageSpec, Facets], str],
+                         keep_texts: bool = False) -> list[tuple[PurePosixPath, str, Facets]]:
+    """Render every page as ``render_pages`` does, and work out its facets and its ``fingerprint`` in the process
+    that renders it; return each page's output path, fingerprint and facets, in route order. For a build that has
+    no page of an earlier site to keep: it needs the fingerprints only to record them."""
+    render_page = _page_renderer(pages, corpus, env, versions, staging, SiteLinks.of(pages), keep_texts, None)
+
+    def render(page: PageSpec) -> tuple[PurePosixPath, str, Facets]:
+        facets = page_facets(page, corpus)
+        return render_page(page, facets), fingerprint(page, facets), facets
+
+    return ordered_map(render, pages)
+
+
+def _page_renderer(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str], staging: Path,
+                   site: SiteLinks, keep_texts: bool,
+                   workers: int | None) -> Callable[[PageSpec, Facets], PurePosixPath]:
+    """Return what renders one of ``pages`` with its facets and writes it into ``staging``, its texts' Markdown
+    rendered beforehand on ``workers`` cores."""
+    kinds, entry_pages = site
     shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
     markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text], not keep_texts, workers)
     helpers = {lang: PageHelpers(corpus, lang, versions, entry_pages) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 
-    def render_page(page: PageSpec) -> PurePosixPath:
+    def render_page(page: PageSpec, facets: Facets) -> PurePosixPath:
         try:
             html = env.get_template(page.template).render(
                 page=page, lang=page.lang, other=OTHER[page.lang], html_lang=HTML_LANG[page.lang],
                 other_html_lang=HTML_LANG[OTHER[page.lang]], h=helpers[page.lang], site=corpus.site, corpus=corpus,
-                facets=facets[page.path] if facets is not None else page_facets(page, corpus), kinds=kinds,
-                **page.context,
+                facets=facets, kinds=kinds, **page.context,
             )
         except (TemplateError, MissingString) as err:
             # Located here, where the traceback is: it does not cross from a worker process.
@@ -329,7 +353,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
         write_page(staging, page.output, html.encode("utf-8"))
         return page.output
 
-    return ordered_map(render_page, pages, workers)
+    return render_page
 
 
 TEMPLATE_ERRORS = (TemplateError, MissingString, RenderFailed)

@@ -1,9 +1,7 @@
 """The build's fast paths (work spread over cores, each text parsed once) give the bytes of the plain path."""
 from __future__ import annotations
 
-import multiprocessing
 import shutil
-import time
 import unicodedata
 from pathlib import Path
 
@@ -33,23 +31,6 @@ def test_ordered_map_keeps_the_order_of_the_items(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
     items = list(range(1000))
     assert parallel.ordered_map(lambda n: n * n, items, workers=2) == [n * n for n in items]
-
-
-def test_a_map_started_for_later_keeps_its_own_items_while_this_process_maps_others(monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
-    items = list(range(1000))
-    with parallel.MapLater(lambda n: n * n, items, workers=1) as later:
-        meanwhile = parallel.ordered_map(lambda n: -n, items, workers=2)
-        assert later.results() == [n * n for n in items]
-    assert meanwhile == [-n for n in items]
-
-
-def test_a_map_started_for_later_and_left_stops_its_workers(monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
-    with parallel.MapLater(time.sleep, [60] * 2, workers=2):
-        workers = multiprocessing.active_children()
-        assert len(workers) == 2
-    assert not any(process.is_alive() for process in workers)
 
 
 def test_a_heading_is_shifted_as_the_page_asks_and_never_past_h6():
