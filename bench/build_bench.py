@@ -18,8 +18,8 @@ its ``issue`` profile) into a work folder, on tmpfs where there is one, so that 
   the time from the file written to the open pages told to reload, watcher included.
 
 Each figure is the median of ``--runs`` runs. Wall time is the child's, from start to exit; the stages are what
-the build prints (``[load+validate 0.31s, render 0.52s, ...]``, whatever names it uses). Peak memory is the
-larger of the kernel's peak RSS of the build's processes (``wait4``: the largest single process, Python or
+the build prints (``[sources 0.02s, load 0.08s, validate 0.04s, render 0.26s, ...]``, whatever names it uses).
+Peak memory is the larger of the kernel's peak RSS of the build's processes (``wait4``: the largest single process, Python or
 Pagefind) and the largest sum of their RSS sampled every 20 ms (the two together while Pagefind runs).
 The output is then weighed: bytes, the largest pages plain and gzipped against the page budgets, CSS, scripts.
 Units are decimal: 1 KB = 1,000 bytes, 1 MB = 10^6, 1 GB = 10^9.
@@ -165,7 +165,7 @@ def rss(pid: int) -> int:
 
 def parse_report(stdout: str) -> tuple[tuple[int, int], dict[str, float]]:
     """Return the pages and files, and the stage timings, of the build's last line:
-    ``Built 374 pages (398 files) into OUT [load+validate 0.31s, render 0.52s, write 0.05s]``."""
+    ``Built 396 pages (407 files) into OUT [sources 0.02s, load 0.08s, validate 0.04s, render 0.26s, write 0.02s]``."""
     line = next((text for text in reversed(stdout.splitlines()) if text.startswith(("Built ", "Nothing changed"))), "")
     # "Built 378 pages, 370 unchanged from the last build (389 files) …", or "Nothing changed … (378 pages) …".
     counts = re.match(r"Built (\d+) pages(?:, \d+ unchanged from the last build)? \((\d+) files\)", line) \
