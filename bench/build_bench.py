@@ -19,8 +19,9 @@ its ``issue`` profile) into a work folder, on tmpfs where there is one, so that 
 
 Each figure is the median of ``--runs`` runs. Wall time is the child's, from start to exit; the stages are what
 the build prints (``[sources 0.02s, load 0.08s, validate 0.04s, render 0.26s, ...]``, whatever names it uses).
-Peak memory is the larger of the kernel's peak RSS of the build's processes (``wait4``: the largest single process, Python or
-Pagefind) and the largest sum of their RSS sampled every 20 ms (the two together while Pagefind runs).
+Peak memory is the larger of the kernel's peak RSS of the build's processes (``wait4``: the largest single
+process, Python or Pagefind) and the largest sum of their RSS sampled every 20 ms (the two together while Pagefind
+runs).
 The output is then weighed: bytes, the largest pages plain and gzipped against the page budgets, CSS, scripts.
 Units are decimal: 1 KB = 1,000 bytes, 1 MB = 10^6, 1 GB = 10^9.
 """
