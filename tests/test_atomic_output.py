@@ -162,6 +162,23 @@ def test_undefined_template_variable_leaves_the_previous_site_untouched(built):
     before.assert_untouched()
 
 
+def test_a_missing_interface_string_asked_for_inside_a_macro_is_reported_at_the_macro_line(built):
+    # The page helpers and macros are called past Jinja's own call (render._PageContext): the line must still be found.
+    project, before = built
+    template = project.templates / "macros.html"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    line = next(index for index, text in enumerate(lines) if "h.t('completion')" in text)
+    lines[line] = lines[line].replace("h.t('completion')", "h.t('no_such_string')")
+    template.write_text("\n".join(lines), encoding="utf-8")
+
+    result = run_build(project, "--no-search")
+
+    assert_reported(result, f"templates/macros.html:{line + 1}: template error | 版型錯誤: interface string "
+                            "\"no_such_string\" has no zh text in content/strings.yaml: correct the template; content is "
+                            "not the cause | 請更正版型；問題不在內容")
+    before.assert_untouched()
+
+
 # 4. Writing
 
 
