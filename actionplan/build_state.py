@@ -290,10 +290,10 @@ class Fingerprints:
                  workers: int | None = None) -> tuple[dict[str, str], dict[str, Facets]]:
         """Return the fingerprints of ``pages`` by output file, and what each page tells the search (its facets, part
         of its fingerprint) by page path, on ``workers`` cores (default: all)."""
-
         return by_page(pages, ordered_map(lambda page: self.of_page_and_facets(page, corpus), pages, workers))
 
     def of_page_and_facets(self, page: PageSpec, corpus: Corpus) -> tuple[str, Facets]:
+        """Return a page's fingerprint and its facets, which are part of it."""
         facets = page_facets(page, corpus)
         return self.of_page(page, facets), facets
 

@@ -254,9 +254,10 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
                 rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
             else:
                 # With no page of an earlier site to keep, each page's fingerprint is taken where it is rendered.
-                found = render_fingerprinted(pages, corpus, env, versions, staging, hashes.of_page, keep_texts=keep)
-                rendered = [output for output, _, _ in found]
-                fingerprints, facets = by_page(pages, [(fingerprint, facets) for _, fingerprint, facets in found])
+                found = render_fingerprinted(pages, corpus, env, versions, staging,
+                                             lambda page: hashes.of_page_and_facets(page, corpus), keep_texts=keep)
+                rendered = [output for output, _ in found]
+                fingerprints, facets = by_page(pages, [fingerprinted for _, fingerprinted in found])
                 reused = []
             redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
         except TEMPLATE_ERRORS as err:

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from . import markdown
 from .i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
-from .facets import Facets, page_facets
+from .facets import Facets
 from .models import Corpus, Measure, Outcome, Text
 from .parallel import ordered_map
 from .routes import PageSpec, entry_id, entry_page_keys, page_path
@@ -27,7 +27,8 @@ class _PageContext(Context):
     whether the callable wants the context passed, some five attribute lookups; neither ever does, and a page of the
     archive makes hundreds of calls to them: about a quarter of the time templates take."""
 
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own names, as its callers pass them)
+    # Named as Jinja names them: a keyword argument of the call may itself be called self or obj.
+    def call(__self, __obj, *args, **kwargs):
         if type(__obj) is Macro or (type(__obj) is MethodType and type(__obj.__self__) is PageHelpers):
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
@@ -315,16 +316,16 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
 
 
 def render_fingerprinted(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
-                         staging: Path, fingerprint: Callable[[PageSpec, Facets], str],
-                         keep_texts: bool = False) -> list[tuple[PurePosixPath, str, Facets]]:
-    """Render every page as ``render_pages`` does, and work out its facets and its ``fingerprint`` in the process
-    that renders it; return each page's output path, fingerprint and facets, in route order. For a build that has
-    no page of an earlier site to keep: it needs the fingerprints only to record them."""
+                         staging: Path, fingerprint: Callable[[PageSpec], tuple[str, Facets]],
+                         keep_texts: bool = False) -> list[tuple[PurePosixPath, tuple[str, Facets]]]:
+    """Render every page as ``render_pages`` does, with the facets ``fingerprint`` gives with the page's fingerprint
+    in the process that renders it; return each page's output path and what ``fingerprint`` gave, in route order.
+    For a build that has no page of an earlier site to keep: it needs the fingerprints only to record them."""
     render_page = _page_renderer(pages, corpus, env, versions, staging, SiteLinks.of(pages), keep_texts, None)
 
-    def render(page: PageSpec) -> tuple[PurePosixPath, str, Facets]:
-        facets = page_facets(page, corpus)
-        return render_page(page, facets), fingerprint(page, facets), facets
+    def render(page: PageSpec) -> tuple[PurePosixPath, tuple[str, Facets]]:
+        found = fingerprint(page)
+        return render_page(page, found[1]), found
 
     return ordered_map(render, pages)
 
