@@ -90,6 +90,41 @@ def make_renderer() -> MarkdownIt:
 
 
 _renderer = make_renderer()
+
+# What no plain paragraph holds: the characters inline rules start at (newlines aside), tables, tabs, and the control
+# characters the checker reports.
+_NOT_PLAIN_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f<>`*_&\\!\[\]|~\t]")
+# Lines that may start a block other than a paragraph, or that the checker warns of (a heading without its space, a
+# list typed with full-width digits or bullets), and lines that start or end with white space.
+_NOT_PLAIN_LINE = re.compile(r"^(?:[#>\-+=＃・•]|[0-9０-９]+[.)．）]|[^\S\n])|[^\S\n]$", re.MULTILINE)
+
+
+def plain_paragraphs_html(text: str) -> str | None:
+    """Return the HTML of a text that is only paragraphs of plain characters, as the publishing parser makes it, or
+    None for any other text. Most entries are such texts, and parsing each one costs as much as this costs all of
+    them; the checker would find nothing in them."""
+    text = text.strip("\n")
+    if _NOT_PLAIN_CHAR.search(text) or _NOT_PLAIN_LINE.search(text):
+        return None
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        if not all(lines):  # three line ends in a row: leave it to the parser
+            return None
+        joined = [lines[0]]
+        for before, line in zip(lines, lines[1:]):
+            joined.append("" if _is_cjk(before[-1]) and _is_cjk(line[0]) else "\n")  # as _drop_cjk_soft_breaks
+            joined.append(line)
+        paragraphs.append("<p>" + "".join(joined).replace('"', "&quot;") + "</p>\n")
+    return "".join(paragraphs)
+
+
+def to_html(text: str) -> str:
+    """Return the HTML of editor Markdown as the publishing parser makes it."""
+    html = plain_paragraphs_html(text)
+    return _renderer.render(text) if html is None else html
+
+
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 _rendered: dict[str, str] = {}
 """HTML by Markdown text: an entry is shown on its measure, agency and quarter pages, and parsing is most of the
@@ -99,7 +134,7 @@ time a build takes, so each text is parsed once (by ``prerender``, on every core
 def _html(text: str) -> str:
     html = _rendered.get(text)
     if html is None:
-        html = _rendered[text] = _renderer.render(text)
+        html = _rendered[text] = to_html(text)
     return html
 
 
@@ -124,7 +159,7 @@ def prerender(texts: list[str], forget: bool = True, workers: int | None = None)
     unique = sorted(set(texts))
     known = {text: _rendered[text] for text in unique if text in _rendered}
     todo = [text for text in unique if text not in known]
-    made = dict(zip(todo, ordered_map(_renderer.render, todo, workers)))
+    made = dict(zip(todo, ordered_map(to_html, todo, workers)))
     _rendered = {**known, **made} if forget else {**_rendered, **made}
 
 
@@ -392,6 +427,9 @@ def check_and_render(text: str, path: Path, first_line: int, problems: Problems,
     """Check the text as ``check_markdown`` does; return whether it has links and, when it can be published, its
     HTML from the same parse (None when it cannot be made from it): parsing is most of what checking and rendering
     an entry cost."""
+    html = plain_paragraphs_html(text)
+    if html is not None:
+        return False, html
     check = _TextCheck(path, first_line, problems, targets)
     check.run(text)
     return check.linked, check.published_html(text)

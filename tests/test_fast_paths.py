@@ -6,9 +6,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from actionplan import corpus as corpus_module, markdown, parallel
-from actionplan.pipeline import Project, build, check
+from actionplan.errors import ERROR, Problems
+from actionplan.pipeline import Project, build, check, load
 from actionplan.sources import MAYBE_FORMAT_CHAR, is_invisible
 from mini import CUSTOMS
 from test_build import tree_digest
@@ -45,6 +48,56 @@ def test_the_format_character_search_finds_every_format_character_unicode_has():
               if unicodedata.category(chr(code)) == "Cf" and not MAYBE_FORMAT_CHAR.fullmatch(chr(code))]
     assert missed == []
     assert is_invisible("\u200b") and MAYBE_FORMAT_CHAR.search("營業\u200b秘密")
+
+
+def slow_path(text: str) -> tuple[str, list, bool]:
+    """Return what the parsers make of a text: the publishing parser's HTML, and the checker's findings and links."""
+    found = Problems(REPO)
+    linked = markdown.check_markdown(text, REPO / "entry.md", 1, found)
+    return markdown._renderer.render(text), found.found, linked
+
+
+def assert_fast_path_matches_the_parsers(text: str) -> bool:
+    """Assert that a text the plain-paragraph path takes is published and checked as the parsers do it; return
+    whether it took the text."""
+    fast = markdown.plain_paragraphs_html(text)
+    html, findings, linked = slow_path(text)
+    found = Problems(REPO)
+    checked_linked, checked_html = markdown.check_and_render(text, REPO / "entry.md", 1, found)
+    assert (checked_linked, found.found) == (linked, findings)
+    # The HTML is made from the checker's parse where it can be, and never for a text with an error.
+    assert checked_html in (None, html) and not (checked_html and any(f.severity == ERROR for f in findings))
+    if fast is None:
+        return False
+    assert (fast, findings, linked) == (html, [], False)
+    assert markdown.to_html(text) == html
+    return True
+
+
+# Lines as editors write them, and near misses of every block the paragraph path must leave to the parser.
+LINE_PIECES = ("本局查獲", "仿冒品", "3 件", "Customs seized 1,234 items", '"quoted"', "2024-2026", "NT$1,000",
+               "100%", "#", "# ", "＃", "-", "- ", "+ ", "=", "===", "---", "1.", "1. ", "2)", "１．", "・", "•",
+               "> ", "|", "| a |", "*", "_", "`", "~~~", "&amp;", "&", "<", ">", "[", "]", "!", "\\", " ", "  ",
+               "    ", "\t", "\u3000", "\u00a0", "\u2028", "\r", "\x0b", "\x85", "é", "：", "。")
+lines = st.lists(st.sampled_from(LINE_PIECES), max_size=5).map("".join)
+texts = st.lists(lines, max_size=8).map("\n".join)
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None)
+@given(text=texts)
+@example(text="本局查獲\n仿冒品 3 件\n\nCustoms seized 1,234 items\nin 2024-2026")
+@example(text="仿冒品\n\n\n\n本局查獲")
+@example(text="本局查獲\n===")
+@example(text="本局查獲  \n仿冒品")
+def test_plain_paragraphs_are_published_and_checked_as_the_parsers_do_it(text):
+    assert_fast_path_matches_the_parsers(text)
+
+
+def test_the_plain_paragraph_path_takes_most_shipped_entries_and_matches_the_parsers_on_all():
+    corpus = load(Project(REPO), Problems(REPO))
+    texts = [text for outcome in corpus.outcomes for text in (outcome.body.zh, outcome.body.en) if text]
+    taken = [text for text in texts if assert_fast_path_matches_the_parsers(text)]
+    assert len(texts) > 100 and len(taken) > len(texts) / 2
 
 
 @pytest.fixture
