@@ -46,6 +46,8 @@ DUE_DAY = 15
 _NO_PROGRESS_PHRASE = re.compile(r"(?:本季|本期)?[並尚暫仍]?無(?:新增|最新|新|相關|辦理|執行|之)*進度")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+", re.MULTILINE)
 _NOT_WORDS = re.compile(r"[\W_]+")
+# A word character that neither the phrase nor a list mark holds stays when both are taken out.
+_OTHER_WORD = re.compile(r"[^\W_0-9本期季並尚暫仍無新增最相關辦理執行之進度]")
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def state_of(entries: tuple[Outcome, ...]) -> str:
 def says_only_no_progress(body: str) -> bool:
     """Return whether the entry says there was no progress this quarter, and nothing else."""
     # Every form of the phrase ends in 進度: looking for it first spares the pattern's try at each character.
-    if "進度" not in body or not _NO_PROGRESS_PHRASE.search(body):
+    if "進度" not in body or _OTHER_WORD.search(body) or not _NO_PROGRESS_PHRASE.search(body):
         return False
     rest = _NO_PROGRESS_PHRASE.sub("", _LIST_MARK.sub("", body))
     return not _NOT_WORDS.sub("", rest)

@@ -15,6 +15,8 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from actionplan.errors import Problems
 from actionplan.models import Quarter
@@ -145,6 +147,29 @@ def test_an_entry_saying_only_no_progress_is_no_progress(body):
 @pytest.mark.parametrize("body", ["107年5月4日辦理研討會。本季無新進度。", "本季無新進度，將持續推動。", "查獲 12 件。", "配合辦理。", ""])
 def test_an_entry_with_anything_else_is_reported(body):
     assert not says_only_no_progress(body)
+
+
+def says_only_no_progress_as_written(body: str) -> bool:
+    """The rule as the plan's reports state it, each step on the whole text: take out the phrases, then the list
+    marks, and what is left has no word."""
+    phrase = r"(?:本季|本期)?[並尚暫仍]?無(?:新增|最新|新|相關|辦理|執行|之)*進度"
+    if not re.search(phrase, body):
+        return False
+    rest = re.sub(phrase, "", re.sub(r"^\s*(?:[-*+]|[0-9]+[.)])\s+", "", body, flags=re.MULTILINE))
+    return not re.sub(r"[\W_]+", "", rest)
+
+
+phrases = st.builds(lambda *parts: "".join(parts), st.sampled_from(["", "本季", "本期"]),
+                    st.sampled_from(["", "並", "尚", "暫", "仍"]), st.just("無"),
+                    st.lists(st.sampled_from(["新增", "最新", "新", "相關", "辦理", "執行", "之"]), max_size=2).map("".join),
+                    st.just("進度"))
+marks_and_noise = st.sampled_from(["。", "，", " ", "\n", "- ", "1. ", "2)", "１", "12", "_", "查獲", "件", "a", "新", "無", "本季"])
+
+
+@settings(max_examples=500, derandomize=True, database=None, deadline=None)
+@given(body=st.lists(st.one_of(phrases, marks_and_noise), max_size=6).map("".join))
+def test_the_no_progress_rule_decides_as_written(body):
+    assert says_only_no_progress(body) == says_only_no_progress_as_written(body)
 
 
 def test_mini_corpus_states_by_quarter(mini_site):
