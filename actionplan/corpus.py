@@ -1,7 +1,7 @@
 """Turns parsed content files into the typed, frozen corpus; every field problem is reported at its line."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -363,15 +363,23 @@ def _read_entries(paths: list[Path], content_dir: Path, problems: Problems, inde
     kept = {} if reads is None else {path: found for path in paths if (found := reads.get(path)) is not None}
     fresh = iter(read_sources([path for path in paths if path not in kept], problems,
                               partial(_read_entry, content_dir, index)))
-    entries = [(*kept[path], True) if path in kept else next(fresh) for path in paths]
+    entries = [(*kept[path], True) if path in kept else _entry(path, *next(fresh)) for path in paths]
     if reads is not None:
         reads.keep(entries)
     return entries
 
 
-def _read_entry(content_dir: Path, index: AgencyIndex, doc: SourceDoc, problems: Problems) -> tuple[SourceDoc, dict | None, bool]:
+def _read_entry(content_dir: Path, index: AgencyIndex, doc: SourceDoc,
+                problems: Problems) -> tuple[str | None, int, str, dict | None, bool]:
+    """Return what the build keeps of an entry file: its body, body line and language, its fields and whether it was
+    read without a problem. Not the path, which the caller has: pickling it back from the worker costs more."""
     fields = _read_outcome_fields(doc, content_dir, problems, index) if doc.path.suffix == ".md" else None
-    return replace(doc, data=None), fields, not problems.found
+    return doc.body, doc.body_line, doc.lang, fields, not problems.found
+
+
+def _entry(path: Path, body: str | None, body_line: int, lang: str, fields: dict | None,
+           clean: bool) -> tuple[SourceDoc, dict | None, bool]:
+    return SourceDoc(path, None, body, body_line, lang), fields, clean
 
 
 def _build_outcomes(entries: list[tuple[SourceDoc, dict | None, bool]], problems: Problems) -> list[Outcome]:

@@ -18,7 +18,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .errors import WARNING, Problems
+from .errors import WARNING, Problem, Problems
 from .parallel import ordered_map
 
 R = TypeVar("R")
@@ -727,14 +727,14 @@ def read_sources(paths: list[Path], problems: Problems, then: Callable[[SourceDo
     """Return the files at ``paths`` parsed, in their order, reading them on every core; with ``then``, return
     what it makes of each file and its problems instead, computed in the worker that read it (so that what
     crosses back is what the caller keeps, not the whole parsed tree)."""
-    def read(path: Path) -> tuple[object, Problems]:
+    def read(path: Path) -> tuple[object, list[Problem]]:
         found = Problems(problems.root)
         doc = read_source(path, found)
-        return (doc if then is None else then(doc, found)), found
+        return (doc if then is None else then(doc, found)), found.found  # what crosses back, and no more
 
     results = []
     for result, found in ordered_map(read, paths):
-        problems.extend(found)
+        problems.include(found)
         results.append(result)
     return results
 
