@@ -70,7 +70,8 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     """Return the corpus built from every content file, or None when a file it depends on is unusable; entry files
     ``reads`` kept are not read again, and what is read goes into it."""
     paths = content_files(content_dir)
-    entry_paths = [path for path in paths if path.relative_to(content_dir).parts[0] == "outcomes"]
+    depth = len(content_dir.parts)  # the paths start with content_dir's: looking past it spares relative_to
+    entry_paths = [path for path in paths if path.parts[depth] == "outcomes"]
     entries = set(entry_paths)
     docs = read_sources([path for path in paths if path not in entries], problems)
     by_path = {doc.path.relative_to(content_dir).as_posix(): doc for doc in docs}

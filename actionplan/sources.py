@@ -720,7 +720,7 @@ def content_files(content_dir: Path) -> list[Path]:
             pass
 
     walk(str(content_dir))
-    return sorted(found)
+    return sorted(found, key=lambda path: path.parts)  # the order of paths, without comparing Path objects
 
 
 def read_sources(paths: list[Path], problems: Problems, then: Callable[[SourceDoc, Problems], R] | None = None) -> list:
