@@ -255,6 +255,12 @@ class Fingerprints:
         self.site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
                                  of(plan_days), of(sorted(corpus.incomplete)), of(sorted(kinds)), of(editions))
 
+    def know(self, values: list) -> None:
+        """Hash ``values`` on every core and keep their hashes. Each entry is shown on four pages (two in each
+        language), which the workers fingerprinting them would otherwise each hash again."""
+        for value, digest in zip(values, ordered_map(self.of, values)):
+            self._memo[id(value)] = (value, digest)
+
     def _frozen(self) -> dict[int, tuple[object, str]]:
         # Containers are made anew by each plan of the pages; the frozen values they hold are the content's own.
         return {key: held for key, held in self._memo.items()

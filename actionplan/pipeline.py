@@ -247,6 +247,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         try:
             code = state.code_hash([project.templates, project.static])
             hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
+            hashes.know(corpus.outcomes)
             if reuse and state.pages:
                 fingerprints, facets = hashes.of_pages(pages, corpus)
                 reused = sorted(out for out, fingerprint in fingerprints.items()
