@@ -306,5 +306,5 @@ class Fingerprints:
 
 def by_page(pages: list[PageSpec], found: list[tuple[str, Facets]]) -> tuple[dict[str, str], dict[str, Facets]]:
     """Return ``of_page_and_facets`` of each of ``pages`` as fingerprints by output file and facets by page path."""
-    return ({page.output.as_posix(): fingerprint for page, (fingerprint, _) in zip(pages, found)},
+    return ({page.output_file: fingerprint for page, (fingerprint, _) in zip(pages, found)},
             {page.path: facets for page, (_, facets) in zip(pages, found)})

@@ -80,7 +80,7 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
     hashes = Fingerprints(corpus, set(), last.code, known=last.fingerprints, same_site=True)
     # Here and in rendering, forking the preview, which holds the whole site, would cost more than the work.
     fingerprints, facets = hashes.of_pages(planned, corpus, workers=1)
-    changed = [page for page in planned if fingerprints[page.output.as_posix()] != state.pages.get(page.output.as_posix())]
+    changed = [page for page in planned if fingerprints[page.output_file] != state.pages.get(page.output_file)]
     position = _positions(last)
     pages = list(last.pages)
     for page in planned:

@@ -310,7 +310,7 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
     Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
     archive is hundreds of MB, and none is sent between processes."""
     site = site or SiteLinks.of(pages)  # of every page, those skipped too: they are linked all the same
-    pages = [page for page in pages if page.output.as_posix() not in skip]
+    pages = [page for page in pages if page.output_file not in skip]
     render_page = _page_renderer(pages, corpus, env, versions, staging, site, keep_texts, workers)
     return ordered_map(lambda page: render_page(page, facets[page.path]), pages, workers)
 

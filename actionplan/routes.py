@@ -150,8 +150,13 @@ class PageSpec:
     @property
     def output(self) -> PurePosixPath:
         """Return the file the page is written to, relative to the site root."""
+        return PurePosixPath(self.output_file)
+
+    @property
+    def output_file(self) -> str:
+        """Return ``output`` as a string, made without a Path object: the build records pages by it."""
         path = self.path
-        return PurePosixPath(path + "index.html" if path.endswith("/") else path)
+        return path + "index.html" if path.endswith("/") else path
 
 
 def page_anchors(page: PageSpec) -> frozenset[str]:
@@ -461,7 +466,7 @@ def _report_collisions(pages: list[PageSpec], problems: Problems) -> None:
     seen: dict[str, PageSpec] = {}
     for page in pages:
         # Case-insensitive disks (Windows, macOS) would merge paths differing in case, and some disks merge NFC and NFD.
-        key = unicodedata.normalize("NFC", page.output.as_posix()).casefold()
+        key = unicodedata.normalize("NFC", page.output_file).casefold()
         if key not in seen:
             seen[key] = page
             continue

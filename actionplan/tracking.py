@@ -128,8 +128,16 @@ def tracking_report(corpus: Corpus, quarter: Quarter) -> TrackingReport:
         by_measure.setdefault((outcome.plan, outcome.measure), []).append(outcome)
     rows = [row for plan in editions for measure in plan.measures
             for row in measure_rows(plan, measure, tuple(by_measure.get((plan.id, measure.id), ())), corpus.agencies)]
+    rows_of: dict[str, list[Row]] = {}
+    entries_of: dict[str, list[Outcome]] = {}
+    for row in rows:
+        rows_of.setdefault(row.agency, []).append(row)
+    for outcome in entries:
+        entries_of.setdefault(outcome.agency, []).append(outcome)
+    # Each agency is given its own rows and entries, in their order: the same group as from all of them, sooner.
     groups = tuple(group for agency in corpus.agencies.values()
-                   if (group := agency_group(agency, quarter, rows, entries)) is not None)
+                   if (group := agency_group(agency, quarter, rows_of.get(agency.id, []),
+                                             tuple(entries_of.get(agency.id, ())))) is not None)
     return TrackingReport(quarter, due_date(quarter), editions, groups, tally(rows, entries))
 
 
