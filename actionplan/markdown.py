@@ -14,6 +14,7 @@ from markdown_it.rules_block import reference as reference_rule
 from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 
+from . import plain_markdown
 from .errors import ERROR, WARNING, Problems
 from .parallel import ordered_map
 from .fields import did_you_mean
@@ -91,37 +92,9 @@ def make_renderer() -> MarkdownIt:
 
 _renderer = make_renderer()
 
-# What no plain paragraph holds: the characters inline rules start at (newlines aside), tables, tabs, and the control
-# characters the checker reports.
-_NOT_PLAIN_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f<>`*_&\\!\[\]|~\t]")
-# Lines that may start a block other than a paragraph, or that the checker warns of (a heading without its space, a
-# list typed with full-width digits or bullets), and lines that start or end with white space.
-_NOT_PLAIN_LINE = re.compile(r"^(?:[#>\-+=＃・•]|[0-9０-９]+[.)．）]|[^\S\n])|[^\S\n]$", re.MULTILINE)
-
-
-def plain_paragraphs_html(text: str) -> str | None:
-    """Return the HTML of a text that is only paragraphs of plain characters, as the publishing parser makes it, or
-    None for any other text. Most entries are such texts, and parsing each one costs as much as this costs all of
-    them; the checker would find nothing in them."""
-    text = text.strip("\n")
-    if _NOT_PLAIN_CHAR.search(text) or _NOT_PLAIN_LINE.search(text):
-        return None
-    paragraphs = []
-    for paragraph in text.split("\n\n"):
-        lines = paragraph.split("\n")
-        if not all(lines):  # three line ends in a row: leave it to the parser
-            return None
-        joined = [lines[0]]
-        for before, line in zip(lines, lines[1:]):
-            joined.append("" if _is_cjk(before[-1]) and _is_cjk(line[0]) else "\n")  # as _drop_cjk_soft_breaks
-            joined.append(line)
-        paragraphs.append("<p>" + "".join(joined).replace('"', "&quot;") + "</p>\n")
-    return "".join(paragraphs)
-
-
 def to_html(text: str) -> str:
     """Return the HTML of editor Markdown as the publishing parser makes it."""
-    html = plain_paragraphs_html(text)
+    html = plain_markdown.html(text)
     return _renderer.render(text) if html is None else html
 
 
@@ -427,7 +400,7 @@ def check_and_render(text: str, path: Path, first_line: int, problems: Problems,
     """Check the text as ``check_markdown`` does; return whether it has links and, when it can be published, its
     HTML from the same parse (None when it cannot be made from it): parsing is most of what checking and rendering
     an entry cost."""
-    html = plain_paragraphs_html(text)
+    html = plain_markdown.html(text)
     if html is not None:
         return False, html
     check = _TextCheck(path, first_line, problems, targets)
