@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -124,6 +125,21 @@ def test_the_plain_path_takes_most_shipped_entries_and_matches_the_parsers_on_al
     texts = [text for outcome in corpus.outcomes for text in (outcome.body.zh, outcome.body.en) if text]
     taken = [text for text in texts if assert_fast_path_matches_the_parsers(text)]
     assert len(texts) > 100 and len(taken) > len(texts) / 2
+
+
+def test_the_plain_path_takes_most_texts_of_the_benchmark_archive_and_matches_the_parsers_on_all(tmp_path):
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    synthetic.generate(tmp_path, 1, 0, synthetic.PROFILES["issue"])  # a year of entries, with long lists and tables
+    corpus = load(Project(tmp_path), Problems(tmp_path))
+    texts = [text for outcome in corpus.outcomes for text in (outcome.body.zh, outcome.body.en) if text]
+    taken = [text for text in texts if assert_fast_path_matches_the_parsers(text)]
+    assert len(texts) == 1360 and len(taken) > len(texts) * 0.9
+    assert any("<table>" in markdown.to_html(text) for text in taken)
+    assert any("<ol" in markdown.to_html(text) for text in taken) and any("<ul>" in markdown.to_html(text) for text in taken)
 
 
 @pytest.fixture
