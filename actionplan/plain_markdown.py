@@ -106,7 +106,8 @@ def _cells(line: str, width: int) -> list[str] | None:
 
 
 def _row(tag: str, cells: list[str], styles: list[str]) -> str:
-    return "<tr>\n" + "".join(f"<{tag}{style}>{_escape(cell)}</{tag}>\n" for cell, style in zip(cells, styles)) + "</tr>\n"
+    made = "".join(f"<{tag}{style}>{_escape(cell)}</{tag}>\n" for cell, style in zip(cells, styles))
+    return f"<tr>\n{made}</tr>\n"
 
 
 def _escape(text: str) -> str:
