@@ -1,10 +1,10 @@
 """The HTML of the plainest texts, made without parsing them: paragraphs, one-line list items and tables of plain words.
 
-Most entries are such texts, and parsing and checking them took about seven times as long as writing them here (on
-the benchmark archive, 6 CPU-seconds against 0.9). Anything else (a character an inline rule starts at, a line a block could start at, a list that may be loose, a row
-of another width) is left to the parser: ``html`` returns None. The HTML is the parser's own, byte for byte, and
-the checker finds nothing in such texts; tests hold both to the parsers on every shipped entry and on random near
-misses (tests/test_fast_paths.py).
+Most entries are such texts, and parsing and checking them took about seven times as long as writing them here
+(on the benchmark archive, 6 CPU-seconds against 0.9). Anything else (a character an inline rule starts at, a line a
+block could start at, a list that may be loose, a row of another width) is left to the parser: ``html`` returns
+None. The HTML is the parser's own, byte for byte, and the checker finds nothing in such texts; tests hold both to
+the parsers on every shipped entry and on random near misses (tests/test_fast_paths.py).
 """
 from __future__ import annotations
 
