@@ -47,7 +47,8 @@ _NO_PROGRESS_PHRASE = re.compile(r"(?:本季|本期)?[並尚暫仍]?無(?:新增
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)])\s+", re.MULTILINE)
 _NOT_WORDS = re.compile(r"[\W_]+")
 # A word character that neither the phrase nor a list mark holds stays when both are taken out.
-_OTHER_WORD = re.compile(r"[^\W_0-9本期季並尚暫仍無新增最相關辦理執行之進度]")
+_PHRASE_CHARACTERS = "".join(sorted(set(re.findall(r"[\u4e00-\u9fff]", _NO_PROGRESS_PHRASE.pattern))))
+_OTHER_WORD = re.compile(rf"[^\W_0-9{_PHRASE_CHARACTERS}]")
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,6 @@ def tracking_report(corpus: Corpus, quarter: Quarter) -> TrackingReport:
         rows_of.setdefault(row.agency, []).append(row)
     for outcome in entries:
         entries_of.setdefault(outcome.agency, []).append(outcome)
-    # Each agency is given its own rows and entries, in their order: the same group as from all of them, sooner.
     groups = tuple(group for agency in corpus.agencies.values()
                    if (group := agency_group(agency, quarter, rows_of.get(agency.id, []),
                                              tuple(entries_of.get(agency.id, ())))) is not None)
@@ -205,15 +205,14 @@ def says_only_no_progress(body: str) -> bool:
     return not _NOT_WORDS.sub("", rest)
 
 
-def agency_group(agency: Agency, quarter: Quarter, rows: list[Row],
-                 entries: tuple[Outcome, ...]) -> AgencyGroup | None:
-    """Return the agency's rows and counts in the quarter, or None if it has neither rows nor entries there."""
-    own_rows = [row for row in rows if row.agency == agency.id]
-    own_rows.sort(key=lambda row: ROLES.index(row.role))  # stable: plan order is kept within each role
-    filed = tuple(outcome for outcome in entries if outcome.agency == agency.id)
+def agency_group(agency: Agency, quarter: Quarter, own_rows: list[Row],
+                 filed: tuple[Outcome, ...]) -> AgencyGroup | None:
+    """Return the agency's rows, by role, and counts in the quarter, given its rows and entries there in report
+    order; None if it has neither."""
     if not own_rows and not filed:
         return None
-    return AgencyGroup(agency, name_in(agency, quarter), tuple(own_rows), tally(own_rows, filed))
+    by_role = sorted(own_rows, key=lambda row: ROLES.index(row.role))  # stable: plan order is kept within each role
+    return AgencyGroup(agency, name_in(agency, quarter), tuple(by_role), tally(by_role, filed))
 
 
 def name_in(agency: Agency, quarter: Quarter) -> Text:
