@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +14,7 @@ from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 
 from . import plain_markdown
+from .plain_markdown import is_cjk
 from .errors import ERROR, WARNING, Problems
 from .parallel import ordered_map
 from .fields import did_you_mean
@@ -25,10 +25,6 @@ ALLOWED_SCHEMES = ("http", "https", "mailto")
 _MAX_NESTING = 20
 _FEW_BRACKETS = 6
 """Each bracket nests inline parsing one or two levels at most: this few stay far below ``_MAX_NESTING``."""
-
-
-def _is_cjk(char: str) -> bool:
-    return bool(char) and (unicodedata.east_asian_width(char) in ("W", "F"))
 
 
 def is_safe_link(url: str) -> bool:
@@ -57,7 +53,7 @@ def _drop_cjk_soft_breaks(state) -> None:
             if child.type != "softbreak" or i == 0 or i + 1 >= len(children):
                 continue
             before, after = children[i - 1], children[i + 1]
-            if before.type == "text" and after.type == "text" and _is_cjk(before.content[-1:]) and _is_cjk(after.content[:1]):
+            if before.type == "text" and after.type == "text" and is_cjk(before.content[-1:]) and is_cjk(after.content[:1]):
                 child.type, child.content = "text", ""
 
 

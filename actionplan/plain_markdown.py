@@ -32,9 +32,10 @@ def html(text: str) -> str | None:
         lines = block.split("\n")
         if not all(lines):  # three line ends in a row
             return None
+        is_list = block[0] != "|" and _ITEM.match(lines[0]) is not None
         if block[0] == "|":
             found = _table(lines)
-        elif _ITEM.match(lines[0]):
+        elif is_list:
             # Two lists with only a blank line between may be one loose list: its items are paragraphs.
             found = None if after_list else _list(lines)
         else:
@@ -42,19 +43,20 @@ def html(text: str) -> str | None:
         if found is None:
             return None
         made.append(found)
-        after_list = made[-1].startswith(("<ul>", "<ol"))
+        after_list = is_list
     return "".join(made)
 
 
-def _is_cjk(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
+def is_cjk(char: str) -> bool:
+    """Return whether ``char`` (one character, or none) is a CJK character, which takes no space beside another."""
+    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def _paragraph(lines: list[str]) -> str:
     joined = [lines[0]]
     for before, line in zip(lines, lines[1:]):
         # The renderer drops a line end between two CJK characters (markdown._drop_cjk_soft_breaks).
-        joined.append("" if _is_cjk(before[-1]) and _is_cjk(line[0]) else "\n")
+        joined.append("" if is_cjk(before[-1]) and is_cjk(line[0]) else "\n")
         joined.append(line)
     return f"<p>{_escape(''.join(joined))}</p>\n"
 
