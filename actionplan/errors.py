@@ -103,10 +103,6 @@ class Problems:
         """Return every problem, errors and warnings, in the order found."""
         return list(self._items)
 
-    def extend(self, problems: "Problems") -> None:
-        """Take over every problem another collector holds."""
-        self._items.extend(problems._items)
-
     @property
     def errors(self) -> list[Problem]:
         """Return the errors, sorted by file and line."""
