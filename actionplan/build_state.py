@@ -27,7 +27,8 @@ FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _digest(*parts: bytes | str) -> str:
+def digest(*parts: bytes | str) -> str:
+    """Return one hash of ``parts``, each told apart from the next."""
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
@@ -61,10 +62,10 @@ def _files(folder: Path | str) -> Iterator[os.DirEntry]:
 
 
 def _hash_file(path: str | Path) -> str:
-    return _digest(Path(path).read_bytes())
+    return digest(Path(path).read_bytes())
 
 
-def _write_whole(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
     """Write ``data`` at ``path`` through a temporary file, so that a reader finds all of it or the old file."""
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_bytes(data)
@@ -120,7 +121,7 @@ class BuildState:
         """Write the record, whole or not at all."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "path"}}
-        _write_whole(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        write_whole(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def hash_sources(self, roots: list[Path], options: str) -> str:
         """Return the hash of every source under ``roots`` and the code and options, rehashing only files whose
@@ -143,7 +144,7 @@ class BuildState:
 
     def hash_of_sources(self, options: str) -> str:
         """Return the hash ``hash_sources`` returns, of the sources as last hashed."""
-        return _digest(options, *(part for key, entry in self.sources.items() for part in (key, entry[2])))
+        return digest(options, *(part for key, entry in self.sources.items() for part in (key, entry[2])))
 
     def edited_sources(self, paths: set[Path]) -> dict[str, list] | None:
         """Return, by path, the new [size, modification time, hash] of those of ``paths`` that are sources whose
@@ -173,7 +174,7 @@ class BuildState:
     def code_hash(self, roots: list[Path]) -> str:
         """Return one hash of the sources under ``roots`` and of this package's code, as last hashed."""
         prefixes = tuple(f"{root.as_posix()}/" for root in [*roots, _PACKAGE])
-        return _digest(*(f"{key} {entry[2]}" for key, entry in self.sources.items() if key.startswith(prefixes)))
+        return digest(*(f"{key} {entry[2]}" for key, entry in self.sources.items() if key.startswith(prefixes)))
 
     @property
     def _reads_path(self) -> Path:
@@ -184,7 +185,7 @@ class BuildState:
         quarters), to be used where they match the sources as last hashed, the ``registry`` (agencies.yaml),
         the code and ``options``; none without ``reuse``."""
         digests = {key: entry[2] for key, entry in self.sources.items()}
-        reads = EntryReads(digests, _digest(digests.get(str(registry), "none"), self.code_hash([]), options))
+        reads = EntryReads(digests, digest(digests.get(str(registry), "none"), self.code_hash([]), options))
         try:
             kept = pickle.loads(self._reads_path.read_bytes()) if reuse else {}
         except Exception:  # missing, or written by another version: read everything again
@@ -194,7 +195,7 @@ class BuildState:
 
     def save_entry_reads(self, reads: EntryReads) -> None:
         """Write what ``entry_reads`` returns to the next build, whole or not at all."""
-        _write_whole(self._reads_path, pickle.dumps(reads.kept, protocol=pickle.HIGHEST_PROTOCOL))
+        write_whole(self._reads_path, pickle.dumps(reads.kept, protocol=pickle.HIGHEST_PROTOCOL))
 
     def search_index_intact(self, out_dir: Path) -> bool:
         """Return whether the last build left a search index in ``out_dir`` and it is unchanged."""
@@ -252,14 +253,22 @@ class Fingerprints:
         # An entry is linked at its quarter's goal page, whose path names the edition where a quarter has two.
         editions = quarter_editions(corpus.outcomes)
         of = self.of
-        self.site_wide = _digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
+        self.site_wide = digest(code, of(corpus.site), of(corpus.strings), of(corpus.agencies), of(corpus.plans),
                                  of(plan_days), of(sorted(corpus.incomplete)), of(sorted(kinds)), of(editions))
+
+    def __getstate__(self) -> dict:
+        # A value's hash is kept by its identity, which does not outlive the process: only the site-wide one is kept.
+        return {"site_wide": self.site_wide}
+
+    def __setstate__(self, state: dict) -> None:
+        self._memo = {}
+        self.site_wide = state["site_wide"]
 
     def know(self, values: list) -> None:
         """Hash ``values`` on every core and keep their hashes. Each entry is shown on four pages (two in each
         language), which the workers fingerprinting them would otherwise each hash again."""
-        for value, digest in zip(values, ordered_map(self.of, values)):
-            self._memo[id(value)] = (value, digest)
+        for value, hashed in zip(values, ordered_map(self.of, values)):
+            self._memo[id(value)] = (value, hashed)
 
     def _frozen(self) -> dict[int, tuple[object, str]]:
         # Containers are made anew by each plan of the pages; the frozen values they hold are the content's own.
@@ -274,22 +283,22 @@ class Fingerprints:
             return known[1]
         of = self.of
         if isinstance(value, dict):
-            digest = _digest("dict", *(of(k) + of(v) for k, v in value.items()))
+            hashed = digest("dict", *(of(k) + of(v) for k, v in value.items()))
         elif isinstance(value, (list, tuple)):
-            digest = _digest(type(value).__name__, *(of(item) for item in value))
+            hashed = digest(type(value).__name__, *(of(item) for item in value))
         elif isinstance(value, (set, frozenset)):
-            digest = _digest("set", *sorted(of(item) for item in value))
+            hashed = digest("set", *sorted(of(item) for item in value))
         elif _holds_many(value):
             # Field by field, so that what it shares with other values (a tracking row's entries, an edition's
             # measures) is hashed once, not again inside each repr that holds it.
-            digest = _digest(type(value).__name__, *(of(getattr(value, name)) for name in _field_names(type(value))))
+            hashed = digest(type(value).__name__, *(of(getattr(value, name)) for name in _field_names(type(value))))
         else:  # frozen dataclasses: their repr holds every field
-            digest = _digest(type(value).__name__, repr(value))
-        self._memo[id(value)] = (value, digest)  # the value is kept so its id is not reused by another object
-        return digest
+            hashed = digest(type(value).__name__, repr(value))
+        self._memo[id(value)] = (value, hashed)  # the value is kept so its id is not reused by another object
+        return hashed
 
     def of_page(self, page: PageSpec, facets) -> str:
-        return _digest(self.site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
+        return digest(self.site_wide, repr((page.kind, page.lang, page.key, page.template, page.updated)),
                        self.of(page.context), self.of(facets))
 
     def of_pages(self, pages: list[PageSpec], corpus: Corpus,

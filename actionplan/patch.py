@@ -29,10 +29,11 @@ from .validate import link_targets, validate_entries
 from .write import discard, stage_dir
 
 
-def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
+def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildReport | None:
     """Bring the site of ``last`` up to date with the files ``saved`` (as a watcher names them) and update ``last``;
-    return the report, or None when a full build is needed. Errors in the entries saved raise BuildFailed, with
-    the site left as it was. The record is written, and the search index asked for, by ``last.save()``."""
+    return the report, or None when a full build is needed. Errors in the entries saved (and warnings, when
+    ``strict``) raise BuildFailed, with the site left as it was. The record is written, and the search index asked
+    for, by ``last.save()``."""
     project, state = last.project, last.state
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
@@ -61,14 +62,12 @@ def patch(last: LastBuild, saved: set[Path]) -> BuildReport | None:
             return None
         new[id(outcome)] = read[0]
     report.timings["load"] = time.perf_counter() - started
-    if problems.errors:
-        raise BuildFailed(problems)
+    _raise_if_failed(problems, strict)
 
     started = time.perf_counter()
     corpus = dataclasses.replace(last.corpus, outcomes=tuple(new.get(id(o), o) for o in last.corpus.outcomes))
     validate_entries(corpus, list(new.values()), problems, _targets(last), state.checked)
-    if problems.errors:
-        raise BuildFailed(problems)
+    _raise_if_failed(problems, strict)
     scope = Scope.of(new.values())
     in_scope = [page for page in last.pages if scope.covers(page)]
     planned = plan_routes(corpus, problems, scope=scope, goal_pages=site_goal_pages(last.pages))
@@ -188,3 +187,8 @@ def _moved(before: list, after: list) -> bool:
     """Return whether a goal page of the scope shows other entries than it did (its parts were cut anew)."""
     return any(old.kind == "quarter-goal" and list(map(entry_id, old.context["outcomes"])) != list(map(entry_id, new.context["outcomes"]))
                for old, new in zip(before, after))
+
+
+def _raise_if_failed(problems: Problems, strict: bool) -> None:
+    if problems.errors or (strict and problems.warnings):
+        raise BuildFailed(problems, strict)

@@ -1,6 +1,7 @@
 """The build, top to bottom: load, validate, plan routes, render, write beside the old site, index, swap in."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import sys
 import time
@@ -13,18 +14,19 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .admin import configured_backend, write_admin
-from .build_state import BuildState, Fingerprints, by_page
+from .build_state import BuildState, Fingerprints, by_page, digest
 from .corpus import EntryReads, build_corpus
 from .errors import BuildFailed, Problems
 from .guide import load_guide
+from . import kept_build
 from .models import Corpus
-from .render import (TEMPLATE_ERRORS, asset_versions, make_environment, render_fingerprinted, render_pages,
-                     template_problem)
+from .render import (TEMPLATE_ERRORS, SiteLinks, asset_versions, make_environment, render_fingerprinted,
+                     render_pages, template_problem)
 from .routes import PageSpec, plan_routes
 from .search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, index_copies, index_search,
                      reuse_search_index)
 from .sources import bi
-from .validate import validate
+from .validate import link_targets, validate
 from .write import discard, stage_dir, swap_in, write_site
 
 
@@ -65,6 +67,8 @@ class BuildReport:
     """How many pages were rendered; the others were taken unchanged from the last build."""
     unchanged: bool = False
     """Whether nothing had changed since the last build, which was left as it was."""
+    patched: bool = False
+    """Whether the pages an edit changed were patched into the site from what the last build kept."""
     pending_index: PendingIndex | None = None
     """The search index still to be made for the pages written, when the build was asked to index them later."""
     last: LastBuild | None = None
@@ -220,14 +224,22 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     problems = report.problems
     started = time.perf_counter()
     state = BuildState.load(out_dir)
+    recorded = dataclasses.replace(state)  # the record as the last build left it, which hashing the sources updates
     sources = [project.content, project.docs, project.templates, project.static]
-    inputs = state.hash_sources(sources, _options(strict, search))
+    options = _options(strict, search)
+    inputs = state.hash_sources(sources, options)
     report.timings["sources"] = time.perf_counter() - started
     index_current = state.search_index == state.inputs  # the last build's index was made from its pages
     if reuse and not load_unchanged and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
         report.unchanged = True
         report.pages, report.files = state.report["pages"], state.report["files"]
         return report
+    # A patch writes the pages into the site one by one: it is not for a build that indexes them at once, which
+    # would leave the site patched and its index old if Pagefind failed.
+    if reuse and not keep and (not search or index_later):
+        patched = _patch_kept(project, out_dir, recorded, state, options, strict, search, report.timings)
+        if patched is not None:
+            return patched
 
     if not reuse:
         state.checked = {}
@@ -242,10 +254,10 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     try:
         staging = stage_dir(out_dir)
         started = time.perf_counter()
-        env = make_environment(project.templates)
+        code = state.code_hash([project.templates, project.static])
+        env = make_environment(project.templates, kept_build.compiled_templates(out_dir, digest(code, options)))
         versions = asset_versions(project.static)
         try:
-            code = state.code_hash([project.templates, project.static])
             hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
             hashes.know(corpus.outcomes)
             if reuse and state.pages:
@@ -302,14 +314,67 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     finally:
         if staging is not None:
             discard(staging)
+    started = time.perf_counter()
     state.inputs, state.pages, state.search_index = inputs, fingerprints, search_index
     state.report = {"pages": report.pages, "files": report.files}
     state.record_outputs(out_dir)
     state.save_entry_reads(reads)
     state.save()
+    if not keep:  # a preview holds its build in memory and patches that
+        checks = {"targets": link_targets(corpus, pages), "links": SiteLinks.of(pages)}
+        kept_build.keep(out_dir, kept_build.KeptBuild(
+            kept_build.FORMAT, inputs, options, corpus, [kept_build.outline(page) for page in pages], facets, hashes,
+            code, versions, checks, problems.warnings))
+    report.timings["record"] = time.perf_counter() - started
     if keep:
         report.last = LastBuild(project, out_dir, _options(strict, search), search, corpus, pages, facets, hashes,
                                 code, state, env, versions)
+    return report
+
+
+def _patch_kept(project: Project, out_dir: Path, recorded: BuildState, state: BuildState, options: str, strict: bool,
+                search: bool, timings: dict[str, float]) -> BuildReport | None:
+    """Patch the site in ``out_dir`` as a preview would, from what the last build kept (``kept_build``), when the
+    sources that changed since its ``recorded`` state are entries a patch can take; return the report, or None when
+    the build must load everything. ``state`` holds the sources as now hashed."""
+    from .patch import patch  # which builds on this module's LastBuild
+
+    started = time.perf_counter()
+    unknown = [0, 0, ""]
+    changed = {Path(key) for key in recorded.sources.keys() | state.sources.keys()
+               if recorded.sources.get(key, unknown)[2] != state.sources.get(key, unknown)[2]}
+    entries = project.content / "outcomes"
+    if not changed or not all(path.suffix == ".md" and entries in path.parents for path in changed):
+        return None  # only the options changed, or more than entries: a patch would find it out after loading
+    if not recorded.site_intact(out_dir):
+        return None  # the site was changed by hand: a full build renders again what is not as it left it
+    kept = kept_build.load_kept(out_dir, recorded.inputs, options)
+    if kept is None:
+        return None
+    compiled = kept_build.compiled_templates(out_dir, digest(kept.code, options))
+    last = LastBuild(project, out_dir, options, search, kept.corpus, kept.pages, dict(kept.facets),
+                     kept.fingerprints, kept.code, recorded, make_environment(project.templates, compiled),
+                     kept.versions, dict(kept.checks))
+    timings["kept"] = time.perf_counter() - started
+    report = patch(last, changed, strict)
+    if report is None:
+        return None
+    for stage, seconds in report.timings.items():
+        timings[stage] = timings.get(stage, 0.0) + seconds
+    report.timings, report.patched = timings, True
+    # An entry is read again whole, from its Chinese file and its translation, whichever was saved.
+    read_again = {report.problems.rel(path) for old, new in zip(kept.corpus.outcomes, last.corpus.outcomes)
+                  if new is not old for path in (new.path, new.en_path) if path is not None}
+    report.problems.include([problem for problem in kept.warnings if problem.path not in read_again])
+    started = time.perf_counter()
+    # The sources as hashed, in the order of the walk that the record's overall hash follows; a file saved again
+    # since was patched as it now is and will be found changed by the next build.
+    recorded.sources = state.sources
+    if not search:
+        recorded.search_index = ""
+    report.pending_index = last.save()
+    kept_build.keep_edits(out_dir, kept, last.corpus, last.facets, recorded.inputs, report.problems.warnings)
+    timings["record"] = time.perf_counter() - started
     return report
 
 

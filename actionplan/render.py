@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 from types import MethodType
 from typing import NamedTuple
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
@@ -36,9 +36,11 @@ class _PageContext(Context):
         return Context.call(__self, __obj, *args, **kwargs)
 
 
-def make_environment(templates_dir: Path) -> Environment:
-    """Return the Jinja environment: HTML autoescaped, undefined names an error rather than a blank."""
+def make_environment(templates_dir: Path, compiled: BytecodeCache | None = None) -> Environment:
+    """Return the Jinja environment: HTML autoescaped, undefined names an error rather than a blank; templates
+    compiled are kept in ``compiled``, where given."""
     env = Environment(
+        bytecode_cache=compiled,
         loader=FileSystemLoader(str(templates_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,

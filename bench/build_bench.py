@@ -256,8 +256,8 @@ def clear(root: Path, out: Path, original: set[str]) -> None:
     """Remove the output folder, what the build keeps beside it for the next (``.build-state-site.json``,
     ``.build-entries-site.pickle``, …), and whatever the build added to the project root since it was staged."""
     shutil.rmtree(out, ignore_errors=True)
-    for kept in out.parent.glob(f".build-*-{out.name}.*"):
-        kept.unlink()
+    for kept in [*out.parent.glob(f".build-*-{out.name}.*"), *out.parent.glob(f".build-*-{out.name}")]:
+        shutil.rmtree(kept) if kept.is_dir() else kept.unlink()
     for name in set(os.listdir(root)) - original:
         path = root / name
         shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()

@@ -60,8 +60,9 @@ def built(make_site) -> tuple[Project, Before]:
     first = run_build(project, "--no-search")
     assert first.exit_code == 0, first.output
     before = Before(project)
-    assert len(before.files) > 20 and before.siblings == [".build-entries-site.pickle", ".build-state-site.json",
-                                                          "content", "docs", "site", "static", "templates"]
+    assert len(before.files) > 20 and before.siblings == [
+        ".build-entries-site.pickle", ".build-kept-site.pickle", ".build-state-site.json", ".build-templates-site",
+        "content", "docs", "site", "static", "templates"]
     return project, before
 
 

@@ -287,6 +287,13 @@ def test_a_rebuild_reads_again_only_the_entry_files_that_changed(project, tmp_pa
     reads_counted.clear()
     entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
     entry.write_text(entry.read_text(encoding="utf-8") + "\n另於107年9月辦理說明會1場。\n", encoding="utf-8")
+    build(project, site, strict=True, search=False)  # patched: the entry is read again whole, with its translation
+    assert sorted(reads_counted) == [entry.with_suffix(".en.md"), entry]
+    assert tree_digest(site) == cold_build(project, tmp_path / "cold")
+    reads_counted.clear()
+    entry.write_text(entry.read_text(encoding="utf-8") + "\n另於107年9月辦理座談會1場。\n", encoding="utf-8")
+    guide = project.root / "docs/editors-guide.md"  # no entry: the build loads everything, from what it kept read
+    guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
     build(project, site, strict=True, search=False)
     assert reads_counted == [entry]
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
@@ -297,7 +304,7 @@ def test_a_rebuild_reads_again_only_the_entry_files_that_changed(project, tmp_pa
     assert len(reads_counted) == entries
 
 
-def test_an_entry_with_a_problem_is_read_again_and_reported_on_every_build(project, reads_counted):
+def test_an_entry_with_a_problem_is_reported_on_every_build_and_read_again_by_every_full_one(project, reads_counted):
     site = project.root / "site"
     entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
     entry.write_text(entry.read_text(encoding="utf-8").replace("辦理", "辦\u200b理", 1), encoding="utf-8")
@@ -305,8 +312,14 @@ def test_an_entry_with_a_problem_is_read_again_and_reported_on_every_build(proje
     other = project.content / "outcomes/2018-Q3/3.1.1.moj.md"
     other.write_text(other.read_text(encoding="utf-8") + "\n另辦理講習1場。\n", encoding="utf-8")
     reads_counted.clear()
-    second = build(project, site, search=False)
-    assert sorted(reads_counted) == sorted([entry, other])
-    codes = [[(p.path, p.code) for p in report.problems.warnings] for report in (first, second)]
+    patched = build(project, site, search=False)  # the warning was kept with the build it was found in
+    assert sorted(reads_counted) == [other.with_suffix(".en.md"), other]
+    other.write_text(other.read_text(encoding="utf-8") + "\n另辦理座談會1場。\n", encoding="utf-8")
+    guide = project.root / "docs/editors-guide.md"  # no entry: a full build
+    guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
+    reads_counted.clear()
+    full = build(project, site, search=False)
+    assert sorted(reads_counted) == sorted([entry, other])  # the entry with a problem was not kept read
+    codes = [[(p.path, p.code) for p in report.problems.warnings] for report in (first, patched, full)]
     assert ("content/outcomes/2018-Q3/3.2.2.tipo.md", "W-CHAR-INVISIBLE") in codes[0]
-    assert codes[0] == codes[1]
+    assert codes[0] == codes[1] == codes[2]
