@@ -103,7 +103,7 @@ _OUTLINED = {"quarter": ("quarter", "goals"), "quarter-goal": ("outcomes",)}
 def keep(out_dir: Path, kept: KeptBuild) -> None:
     """Keep a full build's ``kept`` beside ``out_dir``, in place of what an earlier build kept."""
     _edits_path(out_dir).unlink(missing_ok=True)
-    write_whole(_kept_path(out_dir), _pickled(kept))
+    _write(_kept_path(out_dir), kept)
 
 
 def keep_edits(out_dir: Path, kept: KeptBuild, corpus: Corpus, facets: dict, inputs: str,
@@ -117,7 +117,17 @@ def keep_edits(out_dir: Path, kept: KeptBuild, corpus: Corpus, facets: dict, inp
     changed = dict(earlier.facets) if earlier else {}
     changed.update((path, value) for path, value in facets.items() if kept.facets.get(path) is not value)
     base = earlier.based_on if earlier else kept.inputs
-    write_whole(_edits_path(out_dir), _pickled(KeptEdits(base, inputs, outcomes, changed, warnings)))
+    _write(_edits_path(out_dir), KeptEdits(base, inputs, outcomes, changed, warnings))
+
+
+def _write(path: Path, value: KeptBuild | KeptEdits) -> None:
+    """Write ``value`` at ``path``, whole or not at all. What is kept only saves the next build time: a build that
+    could not keep it (a full disk) has still succeeded, and the next, finding nothing kept for its record, loads
+    everything."""
+    try:
+        write_whole(path, _pickled(value))
+    except OSError:
+        pass
 
 
 def load_kept(out_dir: Path, inputs: str, options: str) -> KeptBuild | None:
