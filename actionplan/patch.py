@@ -18,9 +18,9 @@ from pathlib import Path
 from .agencies import AgencyIndex
 from .build_state import Fingerprints
 from .corpus import read_outcomes
-from .errors import BuildFailed, Problems
+from .errors import Problems
 from .models import Outcome
-from .pipeline import BuildReport, LastBuild, template_failed
+from .pipeline import BuildReport, LastBuild, raise_if_failed, template_failed
 from .render import TEMPLATE_ERRORS, SiteLinks, render_pages
 from .routes import Scope, entry_id, plan_routes, site_goal_pages
 from . import markdown
@@ -62,12 +62,12 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
             return None
         new[id(outcome)] = read[0]
     report.timings["load"] = time.perf_counter() - started
-    _raise_if_failed(problems, strict)
+    raise_if_failed(problems, strict)
 
     started = time.perf_counter()
     corpus = dataclasses.replace(last.corpus, outcomes=tuple(new.get(id(o), o) for o in last.corpus.outcomes))
     validate_entries(corpus, list(new.values()), problems, _targets(last), state.checked)
-    _raise_if_failed(problems, strict)
+    raise_if_failed(problems, strict)
     scope = Scope.of(new.values())
     in_scope = [page for page in last.pages if scope.covers(page)]
     planned = plan_routes(corpus, problems, scope=scope, goal_pages=site_goal_pages(last.pages))
@@ -187,8 +187,3 @@ def _moved(before: list, after: list) -> bool:
     """Return whether a goal page of the scope shows other entries than it did (its parts were cut anew)."""
     return any(old.kind == "quarter-goal" and list(map(entry_id, old.context["outcomes"])) != list(map(entry_id, new.context["outcomes"]))
                for old, new in zip(before, after))
-
-
-def _raise_if_failed(problems: Problems, strict: bool) -> None:
-    if problems.errors or (strict and problems.warnings):
-        raise BuildFailed(problems, strict)

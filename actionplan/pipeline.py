@@ -185,7 +185,7 @@ def check(project: Project, strict: bool = False) -> Problems:
     problems = Problems(project.root)
     with _collecting_less():
         load(project, problems)
-    _raise_if_failed(problems, strict)
+    raise_if_failed(problems, strict)
     return problems
 
 
@@ -245,7 +245,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         state.checked = {}
     reads = state.entry_reads(project.content / "agencies.yaml", _options(False, False), reuse)
     corpus, pages = _load(project, problems, report.timings, state.checked, reads)
-    _raise_if_failed(problems, strict)
+    raise_if_failed(problems, strict)
     assert corpus is not None
 
     # Whatever happens from here on, even an exception nobody anticipated or Ctrl-C, the staging folder goes and
@@ -393,6 +393,7 @@ def template_failed(problems: Problems, err: Exception, templates: Path) -> Buil
     return BuildFailed(problems)
 
 
-def _raise_if_failed(problems: Problems, strict: bool) -> None:
+def raise_if_failed(problems: Problems, strict: bool) -> None:
+    """Raise BuildFailed if there are errors, or warnings when ``strict``."""
     if problems or (strict and problems.warnings):
         raise BuildFailed(problems, strict)
