@@ -91,6 +91,36 @@ def test_a_full_build_after_patches_keeps_itself_and_leaves_no_page_behind(proje
     assert_as_a_cold_build(project, site, tmp_path)
 
 
+EDITS = {
+    # The newest date of the site moves: the pages dated by it (home, quarters, site map) are patched too.
+    "updated date": (ENTRY, "updated: 2026-11-21", "updated: 2026-11-30"),
+    "completion field": (ENTRY, 'completion: "經常辦理"', 'completion: "已完成"'),
+    "translation only": ("outcomes/2018-Q3/3.1.1.moj.en.md", "completion: Ongoing", "completion: Completed"),
+    "link to another page": (ENTRY, "邀請法官", "邀請法官（見[措施 1.1.1](/zh/plans/2018/measures/1.1.1/)）"),
+    # Moved to another quarter: no patch takes it, a full build does, and the next edit is patched from it.
+    "another quarter": (ENTRY, "quarter: 2018-Q3", "quarter: 2018-Q4"),
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_each_kind_of_entry_edit_and_the_edit_after_it_give_the_bytes_and_record_of_a_cold_build(
+        project, site, tmp_path, kind):
+    relative, old, new = EDITS[kind]
+    if kind == "another quarter":  # the entry and its translation
+        for name in ("3.2.2.tipo.md", "3.2.2.tipo.en.md"):
+            (project.content / "outcomes/2018-Q3" / name).rename(project.content / "outcomes/2018-Q4" / name)
+            edit(project, "outcomes/2018-Q4/" + name, old, new)
+    else:
+        edit(project, relative, old, new)
+    report = build_again(project, site)
+    assert patched(report) == (kind != "another quarter")
+    assert_as_a_cold_build(project, site, tmp_path)
+    edit(project, OTHER_QUARTER, "\n---\n", "\n---\n另於本季辦理說明會1場。\n\n")
+    assert patched(build_again(project, site))
+    shutil.rmtree(tmp_path / "cold")
+    assert_as_a_cold_build(project, site, tmp_path)
+
+
 @pytest.mark.parametrize("kept", ["of an earlier build", "cut short", "missing", "other options"])
 def test_kept_files_that_do_not_go_with_the_record_are_not_used(project, site, tmp_path, kept):
     kept_file = site.parent / ".build-kept-site.pickle"
