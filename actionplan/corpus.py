@@ -404,20 +404,24 @@ def _build_outcomes(entries: list[tuple[SourceDoc, dict | None, bool]], problems
             continue
         table[key] = (doc, fields)
     outcomes = []
-    # One object for each quarter and each date, not one per entry read: the corpus is kept pickled between builds
-    # (``kept_build``), and each object is one more to make again when it is loaded.
+    # One object for each quarter, date and field text (經常辦理 / Ongoing), not one per entry read: the
+    # corpus is kept pickled between builds (``kept_build``), and each object is one more to make when it is loaded.
     one: dict = {}
+
+    def shared(value):
+        return value if value is None else one.setdefault(value, value)
+
     for key, (doc, fields) in chinese.items():
         en_doc, en_fields = english.pop(key, (None, None))
         body = Text(doc.body or "", en_doc.body if en_doc and en_doc.body and en_doc.body.strip() else None)
         updated = max(d for d in (fields["updated"], en_fields and en_fields.get("updated")) if d)
         outcomes.append(Outcome(
-            plan=key[0], measure=key[1], agency=key[2], quarter=one.setdefault(key[3], key[3]), body=body,
-            completion=_with_english(fields.get("completion"), en_fields and en_fields.get("completion")),
-            remarks=_with_english(fields.get("remarks"), en_fields and en_fields.get("remarks")),
+            plan=key[0], measure=key[1], agency=key[2], quarter=shared(key[3]), body=body,
+            completion=shared(_with_english(fields.get("completion"), en_fields and en_fields.get("completion"))),
+            remarks=shared(_with_english(fields.get("remarks"), en_fields and en_fields.get("remarks"))),
             reported_as=fields.get("reported_as"),
-            note=_with_english(fields.get("note"), en_fields and en_fields.get("note")),
-            updated=one.setdefault(updated, updated),
+            note=shared(_with_english(fields.get("note"), en_fields and en_fields.get("note"))),
+            updated=shared(updated),
             path=doc.path, en_path=en_doc.path if en_doc else None,
             lines={**fields["lines"], "body_en": en_doc.body_line if en_doc else 0},
         ))
