@@ -19,7 +19,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 
-from .build_state import Fingerprints, write_whole
+from .build_state import Fingerprints, digest, write_whole
 from .errors import Problem
 from .models import Corpus, Outcome
 from .routes import PageSpec
@@ -34,7 +34,6 @@ _PATH = type(Path())
 class KeptBuild:
     """What ``patch`` needs of a build, as it was when its record had ``inputs``."""
 
-    format: int
     inputs: str
     """``BuildState.inputs`` of the build: of the full build kept, or after the edits applied."""
     options: str
@@ -53,6 +52,7 @@ class KeptBuild:
     """Every warning of the build: the next reports those of the files it does not read again."""
     edits: KeptEdits | None = None
     """What patches have changed since the full build, applied."""
+    format: int = FORMAT
 
 
 @dataclasses.dataclass
@@ -69,13 +69,14 @@ class KeptEdits:
     warnings: list[Problem]
 
 
-def compiled_templates(out_dir: Path, key: str) -> FileSystemBytecodeCache:
+def compiled_templates(out_dir: Path, code: str, options: str) -> FileSystemBytecodeCache:
     """Return where the builds into ``out_dir`` keep their templates compiled (Jinja's bytecode cache), for the
-    templates, code and options ``key`` hashes; what was compiled for another key is removed. Jinja knows a compiled
-    template by its source alone, but the code compiled depends on the environment's options too."""
+    ``code`` (of the templates, static files and package) and the build's ``options``; what was compiled for others
+    is removed. Jinja knows a compiled template by its source alone, but the code compiled depends on the
+    environment's options too."""
     folder = out_dir.parent / f".build-templates-{out_dir.name}"
     folder.mkdir(parents=True, exist_ok=True)
-    prefix = f"{key[:20]}-"
+    prefix = f"{digest(code, options)[:20]}-"
     for name in os.listdir(folder):
         if not name.startswith(prefix):
             (folder / name).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from .admin import configured_backend, write_admin
-from .build_state import BuildState, Fingerprints, by_page, digest
+from .build_state import BuildState, Fingerprints, by_page
 from .corpus import EntryReads, build_corpus
 from .errors import BuildFailed, Problems
 from .guide import load_guide
@@ -255,7 +255,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         staging = stage_dir(out_dir)
         started = time.perf_counter()
         code = state.code_hash([project.templates, project.static])
-        env = make_environment(project.templates, kept_build.compiled_templates(out_dir, digest(code, options)))
+        env = make_environment(project.templates, kept_build.compiled_templates(out_dir, code, options))
         versions = asset_versions(project.static)
         try:
             hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
@@ -323,12 +323,12 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     if not keep:  # a preview holds its build in memory and patches that
         checks = {"targets": link_targets(corpus, pages), "links": SiteLinks.of(pages)}
         kept_build.keep(out_dir, kept_build.KeptBuild(
-            kept_build.FORMAT, inputs, options, corpus, [kept_build.outline(page) for page in pages], facets, hashes,
-            code, versions, checks, problems.warnings))
+            inputs, options, corpus, [kept_build.outline(page) for page in pages], facets, hashes, code, versions,
+            checks, problems.warnings))
     report.timings["record"] = time.perf_counter() - started
     if keep:
-        report.last = LastBuild(project, out_dir, _options(strict, search), search, corpus, pages, facets, hashes,
-                                code, state, env, versions)
+        report.last = LastBuild(project, out_dir, options, search, corpus, pages, facets, hashes, code, state, env,
+                                versions)
     return report
 
 
@@ -351,7 +351,7 @@ def _patch_kept(project: Project, out_dir: Path, recorded: BuildState, state: Bu
     kept = kept_build.load_kept(out_dir, recorded.inputs, options)
     if kept is None:
         return None
-    compiled = kept_build.compiled_templates(out_dir, digest(kept.code, options))
+    compiled = kept_build.compiled_templates(out_dir, kept.code, options)
     last = LastBuild(project, out_dir, options, search, kept.corpus, kept.pages, dict(kept.facets),
                      kept.fingerprints, kept.code, recorded, make_environment(project.templates, compiled),
                      kept.versions, dict(kept.checks))
