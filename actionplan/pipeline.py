@@ -324,7 +324,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         checks = {"targets": link_targets(corpus, pages), "links": SiteLinks.of(pages)}
         kept_build.keep(out_dir, kept_build.KeptBuild(
             inputs, options, corpus, [kept_build.outline(page) for page in pages], facets, hashes, code, versions,
-            checks, problems.warnings))
+            checks, problems.warnings, kept_build.quarters_shown(pages)))
     report.timings["record"] = time.perf_counter() - started
     if keep:
         report.last = LastBuild(project, out_dir, options, search, corpus, pages, facets, hashes, code, state, env,
@@ -351,19 +351,26 @@ def _patch_kept(project: Project, out_dir: Path, recorded: BuildState, state: Bu
     kept = kept_build.load_kept(out_dir, recorded.inputs, options)
     if kept is None:
         return None
+    read = kept_build.read_for(out_dir, kept, changed)
+    if read is None:
+        return None
+    corpus, owners = read
     compiled = kept_build.compiled_templates(out_dir, kept.code, options)
-    last = LastBuild(project, out_dir, options, search, kept.corpus, kept.pages, dict(kept.facets),
+    last = LastBuild(project, out_dir, options, search, corpus, kept.pages, dict(kept.facets),
                      kept.fingerprints, kept.code, recorded, make_environment(project.templates, compiled),
-                     kept.versions, dict(kept.checks))
+                     kept.versions, {**kept.checks, "owners": owners})
     timings["kept"] = time.perf_counter() - started
-    report = patch(last, changed, strict)
+    try:
+        report = patch(last, changed, strict)
+    except kept_build.WithheldField:
+        return None  # a page showed an entry of a quarter not read whole: the full build renders it
     if report is None:
         return None
     for stage, seconds in report.timings.items():
         timings[stage] = timings.get(stage, 0.0) + seconds
     report.timings, report.patched = timings, True
     # An entry is read again whole, from its Chinese file and its translation, whichever was saved.
-    read_again = {report.problems.rel(path) for old, new in zip(kept.corpus.outcomes, last.corpus.outcomes)
+    read_again = {report.problems.rel(path) for old, new in zip(corpus.outcomes, last.corpus.outcomes)
                   if new is not old for path in (new.path, new.en_path) if path is not None}
     report.problems.include([problem for problem in kept.warnings if problem.path not in read_again])
     started = time.perf_counter()
@@ -373,7 +380,7 @@ def _patch_kept(project: Project, out_dir: Path, recorded: BuildState, state: Bu
     if not search:
         recorded.search_index = ""
     report.pending_index = last.save()
-    kept_build.keep_edits(out_dir, kept, last.corpus, last.facets, recorded.inputs, report.problems.warnings)
+    kept_build.keep_edits(out_dir, kept, corpus, last.corpus, last.facets, recorded.inputs, report.problems.warnings)
     timings["record"] = time.perf_counter() - started
     return report
 

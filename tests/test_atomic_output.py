@@ -61,8 +61,8 @@ def built(make_site) -> tuple[Project, Before]:
     assert first.exit_code == 0, first.output
     before = Before(project)
     assert len(before.files) > 20 and before.siblings == [
-        ".build-entries-site.pickle", ".build-kept-site.pickle", ".build-state-site.json", ".build-templates-site",
-        "content", "docs", "site", "static", "templates"]
+        ".build-entries-site.pickle", ".build-kept-entries-site.pickle", ".build-kept-site.pickle",
+        ".build-state-site.json", ".build-templates-site", "content", "docs", "site", "static", "templates"]
     return project, before
 
 

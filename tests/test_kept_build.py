@@ -121,10 +121,12 @@ def test_each_kind_of_entry_edit_and_the_edit_after_it_give_the_bytes_and_record
     assert_as_a_cold_build(project, site, tmp_path)
 
 
-@pytest.mark.parametrize("kept", ["of an earlier build", "cut short", "missing", "other options"])
+@pytest.mark.parametrize("kept", ["of an earlier build", "cut short", "missing", "other options",
+                                  "entries of another build", "entries cut short", "entries missing"])
 def test_kept_files_that_do_not_go_with_the_record_are_not_used(project, site, tmp_path, kept):
     kept_file = site.parent / ".build-kept-site.pickle"
-    earlier = kept_file.read_bytes()
+    entries_file = site.parent / ".build-kept-entries-site.pickle"
+    earlier, entries = kept_file.read_bytes(), entries_file.read_bytes()
     edit(project, ENTRY, "邀請法官", "另邀請法官")
     if kept == "of an earlier build":  # a patched build's record, with the full build's kept and no edits
         assert patched(build_again(project, site))
@@ -134,6 +136,14 @@ def test_kept_files_that_do_not_go_with_the_record_are_not_used(project, site, t
         kept_file.write_bytes(earlier[: len(earlier) // 2])
     elif kept == "missing":
         kept_file.unlink()
+    elif kept == "entries of another build":  # the same entries, kept by a build of other inputs
+        edit(project, OTHER_QUARTER, "\n---\n", "\n---\n另於本季辦理說明會1場。\n\n")
+        build(project, tmp_path / "other", strict=True, search=False)
+        shutil.copyfile(tmp_path / ".build-kept-entries-other.pickle", entries_file)
+    elif kept == "entries cut short":
+        entries_file.write_bytes(entries[: len(entries) - 100])
+    elif kept == "entries missing":
+        entries_file.unlink()
     report = build_again(project, site, strict=kept != "other options")
     assert not patched(report) and report.rendered < report.pages
     assert_as_a_cold_build(project, site, tmp_path)
@@ -180,3 +190,42 @@ def test_what_a_build_keeps_holds_only_what_a_patch_reads_of_the_pages(project, 
     assert contexts["quarter"] == {"quarter", "goals"} and contexts["quarter-goal"] == {"outcomes"}
     assert all(not context for kind, context in contexts.items() if kind not in ("quarter", "quarter-goal"))
 
+
+
+def test_a_patch_reads_whole_only_the_entries_of_the_quarters_its_pages_list(project, site, tmp_path, monkeypatch):
+    read_whole = []
+    whole = kept_build.whole
+
+    def spied(out_dir, kept, quarters):
+        read_whole.append(quarters)
+        corpus = whole(out_dir, kept, quarters)
+        withheld = [o for o in corpus.outcomes if isinstance(o, kept_build.Withheld)]
+        assert {o.quarter.slug for o in withheld}.isdisjoint(quarters)
+        read_whole.append(len(withheld))
+        return corpus
+
+    monkeypatch.setattr(kept_build, "whole", spied)
+    # Taipei reported only for 2018 Q3, and measure 5.3.1 only then: 2018 Q4's entry is not read.
+    edit(project, "outcomes/2018-Q3/5.3.1.taipei.md", "\n---\n", "\n---\n另於本季辦理說明會1場。\n\n")
+    assert patched(build_again(project, site))
+    assert read_whole == [{"2018-q3"}, 1]
+    # The agency's page lists its latest quarter, 2018 Q4, whose entry is read whole with 2018 Q3's.
+    edit(project, ENTRY, "邀請法官", "另邀請法官")
+    assert patched(build_again(project, site))
+    assert read_whole[2:] == [{"2018-q3", "2018-q4"}, 0]
+    assert_as_a_cold_build(project, site, tmp_path)
+    entry = kept_build.load_kept(site, BuildState.load(site).inputs, _options(strict=True, search=False)).corpus.outcomes[0]
+    assert isinstance(entry, kept_build.Withheld) and entry.quarter.slug == "2018-q3" and entry.anchor.startswith("entry-")
+    with pytest.raises(kept_build.WithheldField):
+        entry.body
+
+
+def test_a_patch_that_finds_an_entry_withheld_on_its_pages_leaves_the_site_to_a_full_build(project, tmp_path,
+                                                                                             monkeypatch):
+    monkeypatch.setattr(kept_build, "quarters_shown", lambda pages: {})  # as if the pages listed no other quarter
+    site = project.root / "site"
+    build(project, site, strict=True, search=False)
+    edit(project, ENTRY, "邀請法官", "另邀請法官")  # TIPO's page lists 2018 Q4's entry, withheld
+    report = build_again(project, site)
+    assert not patched(report) and report.rendered < report.pages
+    assert_as_a_cold_build(project, site, tmp_path)
