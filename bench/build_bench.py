@@ -17,6 +17,11 @@ its ``issue`` profile) into a work folder, on tmpfs where there is one, so that 
   holds its build, the same entry edited ``--preview-runs`` times: the patch re-rendering the entry's pages, and
   the time from the file written to the open pages told to reload, watcher included.
 
+The builds run with Python's default of keeping the package compiled (``__pycache__``), as on an editor's machine or
+in CI, the compiled files kept in the work folder (``PYTHONPYCACHEPREFIX``) so that the repository is not written
+to. Where the environment says not to keep them (``PYTHONDONTWRITEBYTECODE``, as this project's sandbox does), every
+start compiles the package again; the start-up figure is printed both ways.
+
 Each figure is the median of ``--runs`` runs. Wall time is the child's, from start to exit; the stages are what
 the build prints (``[sources 0.02s, load 0.08s, validate 0.04s, render 0.26s, ...]``, whatever names it uses).
 Peak memory is the larger of the kernel's peak RSS of the build's processes (``wait4``: the largest single
@@ -71,6 +76,16 @@ EDIT = "\n\n本季另補充說明一則（基準測試第 {n} 次修改）。\n"
 LEFT_OUT = (".git", ".venv", "site", ".site-*", "tests", "bench", ".hypothesis", ".pytest_cache", "*.egg-info", "build")
 """The repository's top-level folders its copy leaves out: what remains is the content, the templates and static
 files, and the files the editors' guide may link to (README.md, .github/…)."""
+
+
+CHILD_ENV = dict(os.environ)
+"""The environment of every process measured; ``main`` sets where compiled code is kept (``child_env``)."""
+
+
+def child_env(work: Path) -> dict[str, str]:
+    """Return this environment with Python keeping compiled code, in ``work/pycache``."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(work / "pycache")}
 
 
 class BuildError(RuntimeError):
@@ -187,7 +202,7 @@ def run_build(root: Path, out: Path, search: bool) -> Run:
     command += [] if search else ["--no-search"]
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=REPO)
+        child = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=REPO, env=CHILD_ENV)
         sampler = TreeSampler(child.pid)
         sampler.start()
         # wait4, not Popen.wait: it also returns the child's resource usage, which includes the children it
@@ -208,12 +223,16 @@ def run_build(root: Path, out: Path, search: bool) -> Run:
     return Run(wall, cpu, max(process_rss, sampler.peak), process_rss, stages, pages, files)
 
 
-def startup_time(runs: int) -> float:
-    """Return the median wall time of ``build.py --help``: the interpreter and the command line, no build."""
+def startup_time(runs: int, compiled: bool = True) -> float:
+    """Return the median wall time of ``build.py --help``: the interpreter and the command line, no build; with the
+    package kept compiled, or compiled at every start."""
+    env = CHILD_ENV if compiled else {**{k: v for k, v in CHILD_ENV.items() if k != "PYTHONPYCACHEPREFIX"},
+                                      "PYTHONDONTWRITEBYTECODE": "1"}
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([str(PYTHON), str(REPO / "build.py"), "--help"], capture_output=True, check=True, cwd=REPO)
+        subprocess.run([str(PYTHON), str(REPO / "build.py"), "--help"], capture_output=True, check=True, cwd=REPO,
+                       env=env)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -304,7 +323,7 @@ def measure_preview(root: Path, runs: int, say) -> dict:
     """Return the medians of the preview's answers to ``runs`` edits of one entry (``bench/preview_edit.py``)."""
     original = set(os.listdir(root))
     child = subprocess.run([str(PYTHON), str(BENCH / "preview_edit.py"), str(root), str(runs)], capture_output=True,
-                           text=True, cwd=REPO)
+                           text=True, cwd=REPO, env=CHILD_ENV)
     clear(root, root / "site", original)  # the preview builds into the project's own site/
     if child.returncode != 0:
         tail = "\n".join((child.stdout + child.stderr).strip().splitlines()[-15:])
@@ -429,7 +448,8 @@ def print_project(result: dict) -> None:
           f"{result['builds']['cold']['pages']:,} pages ===")
     if result.get("generator"):
         print("generated: " + ", ".join(f"{v:,} {k}" for k, v in result["generator"].items()))
-    print(f"start-up (build.py --help): {result['startup_s']:.2f} s; load average {result['loadavg_before']} before, "
+    print(f"start-up (build.py --help): {result['startup_s']:.2f} s, {result['startup_compiling_s']:.2f} s compiling the "
+          f"package at each start; load average {result['loadavg_before']} before, "
           f"{result['loadavg_after']} after")
     print(f"\n{'build (median of runs)':<26}{'runs':>5}{'wall s':>9}{'cpu s':>8}{'files/s':>10}{'pages/s':>9}"
           f"{'peak MB':>9}  stages (s)")
@@ -482,7 +502,8 @@ def bench_project(kind: str, args: argparse.Namespace, work: Path) -> dict:
     result = {
         "project": kind, "root": str(root), "source_files": builds["cold"].source_files, "generator": generator,
         "profile": args.profile if kind == "archive" else None, "years": args.years if kind == "archive" else None,
-        "startup_s": startup_time(runs), "loadavg_before": loadavg_before,
+        "startup_s": startup_time(runs), "startup_compiling_s": startup_time(runs, compiled=False),
+        "loadavg_before": loadavg_before,
         "loadavg_after": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
         "builds": {name: build.summary() for name, build in builds.items()},
         "edited": edited, "preview": preview, "output": weighed,
@@ -530,6 +551,8 @@ def main() -> None:
     tmpfs = Path("/dev/shm")
     work = args.work or Path(tempfile.mkdtemp(prefix="build-bench-", dir=tmpfs if tmpfs.is_dir() else None))
     work.mkdir(parents=True, exist_ok=True)
+    CHILD_ENV.clear()
+    CHILD_ENV.update(child_env(work))
     report = {"machine": machine(), "projects": []}
     try:
         for kind in dict.fromkeys(args.projects or ["real", "archive"]):
