@@ -18,9 +18,9 @@ from pathlib import Path
 
 from .corpus import EntryReads
 from .facets import Facets, page_facets
-from .models import Corpus
+from .models import Corpus, Outcome
 from .parallel import ordered_map
-from .routes import PageSpec, quarter_editions
+from .routes import PageSpec, entry_id, quarter_editions
 
 FORMAT = 2
 """Bumped when the state file's layout changes; a state of another format is ignored."""
@@ -239,11 +239,16 @@ class Fingerprints:
     """Hashes pages' specs and contexts. A value's hash is kept by identity, so that a value shown on many pages is
     hashed once; a preview keeps the hashes of the content's frozen values from one build to the next."""
 
-    def __init__(self, corpus: Corpus, kinds: set[str], code: str, known: Fingerprints | None = None,
-                 same_site: bool = False) -> None:
+    def __init__(self, corpus: Corpus, kinds: set[str], code: str, entry_pages: dict[tuple, str],
+                 known: Fingerprints | None = None, same_site: bool = False) -> None:
         """``kinds`` are those of every page of the site (each page links the guide only where the site has one);
-        ``known`` is an earlier instance whose hashes of frozen values are still good, and with ``same_site`` its
-        site-wide hash too (the code, site, registry, plans and entries' editions and quarters are as they were)."""
+        ``entry_pages`` are, by entry id, the keys of the goal pages showing the entries (``SiteLinks``); ``known``
+        is an earlier instance whose hashes of frozen values are still good, and with ``same_site`` its site-wide
+        hash too (the code, site, registry, plans and entries' editions and quarters are as they were) and its
+        entries' goal pages."""
+        # Every page showing an entry links it at its goal page, which moves where a goal's entries of the quarter
+        # are cut into parts anew: an entry is hashed with that page.
+        self._entry_pages = entry_pages
         self._memo: dict[int, tuple[object, str]] = {} if known is None else known._frozen()
         if same_site and known is not None:
             self.site_wide = known.site_wide
@@ -261,7 +266,7 @@ class Fingerprints:
         return {"site_wide": self.site_wide}
 
     def __setstate__(self, state: dict) -> None:
-        self._memo = {}
+        self._memo, self._entry_pages = {}, {}
         self.site_wide = state["site_wide"]
 
     def know(self, values: list) -> None:
@@ -292,6 +297,8 @@ class Fingerprints:
             # Field by field, so that what it shares with other values (a tracking row's entries, an edition's
             # measures) is hashed once, not again inside each repr that holds it.
             hashed = digest(type(value).__name__, *(of(getattr(value, name)) for name in _field_names(type(value))))
+        elif isinstance(value, Outcome):
+            hashed = digest("Outcome", repr(value), self._entry_pages.get(entry_id(value), ""))
         else:  # frozen dataclasses: their repr holds every field
             hashed = digest(type(value).__name__, repr(value))
         self._memo[id(value)] = (value, hashed)  # the value is kept so its id is not reused by another object

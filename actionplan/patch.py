@@ -76,7 +76,7 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
     report.timings["validate"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    hashes = Fingerprints(corpus, set(), last.code, known=last.fingerprints, same_site=True)
+    hashes = Fingerprints(corpus, set(), last.code, _links(last).entry_pages, known=last.fingerprints, same_site=True)
     # Here and in rendering, forking the preview, which holds the whole site, would cost more than the work.
     fingerprints, facets = hashes.of_pages(planned, corpus, workers=1)
     changed = [page for page in planned if fingerprints[page.output_file] != state.pages.get(page.output_file)]

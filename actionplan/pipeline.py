@@ -258,17 +258,20 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         env = make_environment(project.templates, kept_build.compiled_templates(out_dir, code, options))
         versions = asset_versions(project.static)
         try:
-            hashes = Fingerprints(corpus, {page.kind for page in pages}, code)
+            links = SiteLinks.of(pages)
+            hashes = Fingerprints(corpus, {page.kind for page in pages}, code, links.entry_pages)
             hashes.know(corpus.outcomes)
             if reuse and state.pages:
                 fingerprints, facets = hashes.of_pages(pages, corpus)
                 reused = sorted(out for out, fingerprint in fingerprints.items()
                                 if state.pages.get(out) == fingerprint and state.output_intact(out_dir, out))
-                rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), keep_texts=keep)
+                rendered = render_pages(pages, corpus, env, versions, facets, staging, skip=set(reused), site=links,
+                                        keep_texts=keep)
             else:
                 # With no page of an earlier site to keep, each page's fingerprint is taken where it is rendered.
                 found = render_fingerprinted(pages, corpus, env, versions, staging,
-                                             lambda page: hashes.of_page_and_facets(page, corpus), keep_texts=keep)
+                                             lambda page: hashes.of_page_and_facets(page, corpus), keep_texts=keep,
+                                             site=links)
                 rendered = [output for output, _ in found]
                 fingerprints, facets = by_page(pages, [fingerprinted for _, fingerprinted in found])
                 reused = []
@@ -321,7 +324,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     state.save_entry_reads(reads)
     state.save()
     if not keep:  # a preview holds its build in memory and patches that
-        checks = {"targets": link_targets(corpus, pages), "links": SiteLinks.of(pages)}
+        checks = {"targets": link_targets(corpus, pages), "links": links}
         kept_build.keep(out_dir, kept_build.KeptBuild(
             inputs, options, corpus, [kept_build.outline(page) for page in pages], facets, hashes, code, versions,
             checks, problems.warnings, kept_build.quarters_shown(pages)))

@@ -319,11 +319,11 @@ def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versio
 
 def render_fingerprinted(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
                          staging: Path, fingerprint: Callable[[PageSpec], tuple[str, Facets]],
-                         keep_texts: bool = False) -> list[tuple[PurePosixPath, tuple[str, Facets]]]:
+                         keep_texts: bool = False, site: SiteLinks | None = None) -> list[tuple[PurePosixPath, tuple[str, Facets]]]:
     """Render every page as ``render_pages`` does, with the facets ``fingerprint`` gives with the page's fingerprint
     in the process that renders it; return each page's output path and what ``fingerprint`` gave, in route order.
     For a build that has no page of an earlier site to keep: it needs the fingerprints only to record them."""
-    render_page = _page_renderer(pages, corpus, env, versions, staging, SiteLinks.of(pages), keep_texts, None)
+    render_page = _page_renderer(pages, corpus, env, versions, staging, site or SiteLinks.of(pages), keep_texts, None)
 
     def render(page: PageSpec) -> tuple[PurePosixPath, tuple[str, Facets]]:
         found = fingerprint(page)
