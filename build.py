@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from actionplan import scaffold
-from actionplan.errors import BuildFailed, Problems
-from actionplan.pipeline import Project, build, check, load
+from actionplan.editors import scaffold
+from actionplan.base.errors import BuildFailed, Problems
+from actionplan.build.pipeline import Project, build, check, load
 
 ROOT = Path(__file__).resolve().parent
 
@@ -69,7 +69,7 @@ def check_command(root: str | None, strict: bool) -> None:
 def serve_command(port: int, no_search: bool, root: str | None) -> None:
     """Build, serve the site on localhost, and rebuild when content, templates or static files change; the open
     page reloads itself, and a failed build's problems are shown over it."""
-    from actionplan.serve import serve
+    from actionplan.editors.serve import serve
 
     serve(_project(root), port=port, search=not no_search)
 
@@ -104,7 +104,7 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
 @root_option
 def import_table_command(table: str, quarter: str, plan: str | None, today, dry_run: bool, root: str | None) -> None:
     """Import a quarterly tracking table (列管追蹤表), as a Word file (.docx) or its text export."""
-    from actionplan.importer import import_table
+    from actionplan.importers.tracking_table import import_table
 
     project = _project(root)
     the_quarter = parse_quarter(quarter)
@@ -125,8 +125,8 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
 @root_option
 def status_command(quarter: str, output_format: str, root: str | None) -> None:
     """Show the tracking report (列管): which responsible agency has reported each measure in a quarter."""
-    from actionplan.tracking import tracking_report
-    from actionplan.tracking_formats import FORMATS, nothing_to_track
+    from actionplan.content.tracking import tracking_report
+    from actionplan.editors.tracking_formats import FORMATS, nothing_to_track
 
     the_quarter = parse_quarter(quarter)
     project = _project(root)
@@ -147,7 +147,7 @@ def status_command(quarter: str, output_format: str, root: str | None) -> None:
 
 def parse_quarter(text: str):
     """Return the quarter written 2018-Q3, or stop with a usage error."""
-    from actionplan.models import QUARTER_PATTERN, Quarter
+    from actionplan.content.models import QUARTER_PATTERN, Quarter
 
     if not QUARTER_PATTERN.match(text):
         raise click.BadParameter(f"write it like 2018-Q3, not \"{text}\" | 請寫成 2018-Q3 的形式", param_hint="--quarter")

@@ -5,7 +5,7 @@
 It starts the preview (``build.py serve``, without search) on ROOT, which builds into ROOT/site and keeps that
 build in memory; then, RUNS times, appends a numbered sentence to the entry ``build_bench.py`` edits and times:
 
-- **patch**: the rebuild itself, the pages that show the entry re-rendered and written (``actionplan.patch``);
+- **patch**: the rebuild itself, the pages that show the entry re-rendered and written (``actionplan.build.patch``);
 - **reload**: from the file written to the reload sent to the open pages, watcher latency included;
 - **settled**: from the file written to the build record saved, when the next edit can start.
 
@@ -29,9 +29,9 @@ sys.path.insert(0, str(BENCH))
 
 from build_bench import EDIT, entry_to_edit  # noqa: E402
 
-import actionplan.serve  # noqa: E402
-from actionplan.pipeline import Project  # noqa: E402
-from actionplan.serve import PreviewServer  # noqa: E402
+import actionplan.editors.serve  # noqa: E402
+from actionplan.build.pipeline import Project  # noqa: E402
+from actionplan.editors.serve import PreviewServer  # noqa: E402
 
 patches: list[tuple[float, int | None]] = []
 """Each patch the preview made: its seconds and the pages it rendered (None where it left the edit to a full build)."""
@@ -44,8 +44,8 @@ def timed_patch(last, saved):
     return report
 
 
-patch = actionplan.serve.patch
-actionplan.serve.patch = timed_patch
+patch = actionplan.editors.serve.patch
+actionplan.editors.serve.patch = timed_patch
 
 
 def next_event(events) -> dict:

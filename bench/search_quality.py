@@ -2,7 +2,7 @@
 browser fetches for a first and a second query, asked in headless chromium through the site's own search.
 
 The truth for a term is every page whose indexed text contains it. The indexed text is what Pagefind reads: the
-copy of the page made by ``actionplan.search.indexable``, inside ``data-pagefind-body`` and outside
+copy of the page made by ``actionplan.site.search.indexable``, inside ``data-pagefind-body`` and outside
 ``data-pagefind-ignore``. A Chinese term counts where it appears as written. An English term counts where its
 words appear in order, each word as any form with the same Snowball stem, which is how Pagefind matches English
 (a reader asking for "counterfeit" wants "counterfeiting" too). The site is asked through ``window.siteSearch``,
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actionplan.search import indexable, pagefind_binary  # noqa: E402
+from actionplan.site.search import indexable, pagefind_binary  # noqa: E402
 
 # Terms readers type, each found in the shipped content: IP vocabulary, agencies, enforcement, units of figures.
 CHINESE_TERMS = [
@@ -327,7 +327,7 @@ def reindex_as_pagefind_would(site: Path) -> None:
 
 
 def build_site(root: Path, out: Path) -> Path:
-    from actionplan.pipeline import Project, build
+    from actionplan.build.pipeline import Project, build
 
     build(Project(root), out)
     return out

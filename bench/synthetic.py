@@ -37,9 +37,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from actionplan.errors import Problems  # noqa: E402
-from actionplan.models import Measure, Quarter  # noqa: E402
-from actionplan.pipeline import Project, load  # noqa: E402
+from actionplan.base.errors import Problems  # noqa: E402
+from actionplan.content.models import Measure, Quarter  # noqa: E402
+from actionplan.build.pipeline import Project, load  # noqa: E402
 
 LAST_YEAR = 2026
 REAL_EDITION = "2024-2026"

@@ -1,12 +1,12 @@
 // Site search on Pagefind. The index is built from copies of the pages in which every Han character is a word of
-// its own (actionplan/search.py), so a Chinese term is asked for as the exact phrase of its characters: every page
+// its own (actionplan/site/search.py), so a Chinese term is asked for as the exact phrase of its characters: every page
 // that has the term is found, and no page that lacks it. English words typed together are asked for as a phrase
 // too; where no page has the phrase, pages with each of its words are shown, and the status says so.
 // The page is built with DOM calls only (no innerHTML), under the site's Content-Security-Policy.
 (function () {
   "use strict";
 
-  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}"; // as HAN in actionplan/search.py
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}"; // as HAN in actionplan/site/search.py
   var HAN_CHAR = new RegExp("[" + HAN + "]", "gu");
   var HAS_HAN = new RegExp("[" + HAN + "]", "u");
   var FILTERS = ["type", "edition", "goal", "agency", "quarter"];
@@ -64,7 +64,7 @@
     return this.pagefind;
   };
 
-  // Each page's filter values and sort keys (actionplan/search.py, write_facets), fetched the first time a
+  // Each page's filter values and sort keys (actionplan/site/search.py, write_facets), fetched the first time a
   // reader filters or sorts: {id: {newest, oldest, values: Set of "filter:value"}}.
   Engine.prototype.loadFacets = function () {
     if (!this.facets) {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.pipeline import Project
+from actionplan.build.pipeline import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -65,7 +65,7 @@ def real_site(tmp_path: Path) -> Project:
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> Path:
     """Return the site built from the shipped content with its search index, once per test run, as CI publishes it."""
-    from actionplan.pipeline import build
+    from actionplan.build.pipeline import build
 
     root = tmp_path_factory.mktemp("published")
     build(_project_with(root, ROOT / "content"), root / "site", strict=True)
@@ -80,7 +80,7 @@ CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable
 @pytest.fixture(scope="session")
 def server(published_site) -> Iterator[str]:
     """Return the base URL of the published site, served with netlify.toml's production headers (its CSP)."""
-    from actionplan.serve import PreviewHandler, header_rules
+    from actionplan.editors.serve import PreviewHandler, header_rules
 
     # Each path gets the headers of the rules matching it, as on Netlify: /admin/ has a policy of its own.
     handler = type("Handler", (PreviewHandler,), {"header_rules": header_rules(ROOT / "netlify.toml")})

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from click.testing import CliRunner
 
-from actionplan.errors import ERROR, Problem, Problems
-from actionplan.pipeline import Project, load
+from actionplan.base.errors import ERROR, Problem, Problems
+from actionplan.build.pipeline import Project, load
 from conftest import ROOT
 
 # build.py is a script beside the package, not part of it.

@@ -19,16 +19,16 @@ import pytest
 import yaml
 from playwright.sync_api import Page
 
-from actionplan import admin
-from actionplan.admin import BACKEND, CONNECT_SOURCES, IDENTITY, Backend, configured_backend, decap_config, write_admin
-from actionplan.errors import Problems
-from actionplan.pipeline import Project, check, load
-from actionplan.serve import HeaderRule, PreviewHandler, header_rules, headers_for
+from actionplan.site import admin
+from actionplan.site.admin import BACKEND, CONNECT_SOURCES, IDENTITY, Backend, configured_backend, decap_config, write_admin
+from actionplan.base.errors import Problems
+from actionplan.build.pipeline import Project, check, load
+from actionplan.editors.serve import HeaderRule, PreviewHandler, header_rules, headers_for
 from conftest import ROOT
 from test_browser import PageWatch
 from test_published_site import nu_checker_errors
 
-VENDOR = ROOT / "actionplan/cms/vendor"
+VENDOR = ROOT / "actionplan/site/cms/vendor"
 OUTCOMES = ROOT / "content/outcomes"
 SCHEMAS = admin.load_entry_schemas()
 WAIT_MS = 15_000
@@ -196,7 +196,7 @@ def test_the_published_site_has_the_form_for_the_configured_backend(published_si
         assert re.findall(r'<script src="([^"]+)"', page) == [
             "/admin/manual-init.js", "/admin/decap-cms.js", "/admin/outcome-files.js"]
     else:
-        assert "<script" not in page and "actionplan/admin.py" in page
+        assert "<script" not in page and "actionplan/site/admin.py" in page
 
 
 def test_without_a_repository_the_form_says_how_to_set_it_up(tmp_path, corpus):

@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from actionplan.errors import Problems
-from actionplan.pipeline import Project, build, load
-from actionplan.routes import entry_id, entry_page_keys, page_path, plan_routes
+from actionplan.base.errors import Problems
+from actionplan.build.pipeline import Project, build, load
+from actionplan.site.routes import entry_id, entry_page_keys, page_path, plan_routes
 from conftest import ROOT
 from htmlpage import read_page
 from test_page_budget import over_budget, sizes

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import Problems
-from actionplan.pipeline import build, load
-from actionplan.routes import page_anchors, plan_routes
+from actionplan.base.errors import Problems
+from actionplan.build.pipeline import build, load
+from actionplan.site.routes import page_anchors, plan_routes
 from htmlpage import read_page
 from mini import PLAN, entry, fixture_text
 
@@ -113,7 +113,7 @@ def test_archive_pages_register_their_anchors_and_every_link_resolves(archive):
 
 def test_the_shipped_content_has_no_archive_page(published_site):
     from conftest import ROOT
-    from actionplan.pipeline import Project
+    from actionplan.build.pipeline import Project
 
     problems = Problems(ROOT)
     corpus = load(Project(ROOT), problems)

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import actionplan.routes
-import actionplan.search
-from actionplan.pipeline import Project, build
+import actionplan.site.routes
+import actionplan.site.search
+from actionplan.build.pipeline import Project, build
 from conftest import ROOT
 
 # build.py is a script beside the package, not part of it.
@@ -114,12 +114,12 @@ def test_two_pages_writing_one_file_leave_the_previous_site_untouched(built, mon
     # Ids are lower-case ASCII and unique, so real content cannot make two pages share a file: map the customs
     # agency's pages onto the tipo agency's, as two ids differing only by case would on a case-insensitive disk.
     project, before = built
-    page_path = actionplan.routes.page_path
+    page_path = actionplan.site.routes.page_path
 
     def merged(kind: str, lang: str, key: str = "") -> str:
         return page_path(kind, lang, "tipo" if (kind, key) == ("agency", "customs") else key)
 
-    monkeypatch.setattr(actionplan.routes, "page_path", merged)
+    monkeypatch.setattr(actionplan.site.routes, "page_path", merged)
 
     result = run_build(project, "--no-search")
 
@@ -226,7 +226,7 @@ def test_failing_search_index_leaves_the_previous_site_untouched(built, monkeypa
     script.write_text('#!/bin/sh\nmkdir -p "$2/pagefind" && echo partial > "$2/pagefind/pagefind-entry.json"\n'
                       'echo "Error: could not parse a page" >&2\nexit 1\n', encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(actionplan.search, "pagefind_binary", lambda: script)
+    monkeypatch.setattr(actionplan.site.search, "pagefind_binary", lambda: script)
 
     result = run_build(project)
 

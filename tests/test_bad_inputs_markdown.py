@@ -13,12 +13,12 @@ from pathlib import Path, PurePosixPath
 import pytest
 from click.testing import CliRunner
 
-import actionplan.routes
-from actionplan.errors import WARNING, Problems
-from actionplan.markdown import render
-from actionplan.pipeline import build as build_site, load
-from actionplan.routes import page_anchors, plan_routes
-from actionplan.write import stage_dir, write_page
+import actionplan.site.routes
+from actionplan.base.errors import WARNING, Problems
+from actionplan.content.markdown import render
+from actionplan.build.pipeline import build as build_site, load
+from actionplan.site.routes import page_anchors, plan_routes
+from actionplan.site.write import stage_dir, write_page
 from conftest import FIXTURES, ROOT, _project_with
 from diagnostics import codes, expect, run_check
 from htmlpage import read_page
@@ -235,8 +235,8 @@ def test_case_34_the_writer_never_writes_outside_the_site(tmp_path, output):
 
 def test_case_34_two_sources_of_one_page_are_both_named_with_their_lines(make_site, monkeypatch):
     # Ids are unique lowercase ASCII, so real content cannot do this: map measure 2.1.1's page onto 1.1.1's.
-    page_path = actionplan.routes.page_path
-    monkeypatch.setattr(actionplan.routes, "page_path",
+    page_path = actionplan.site.routes.page_path
+    monkeypatch.setattr(actionplan.site.routes, "page_path",
                         lambda kind, lang, key="": page_path(kind, lang, key.replace("2.1.1", "1.1.1")))
     run = run_check(make_site({}))
     plan = fixture_text(PLAN)
@@ -248,8 +248,8 @@ def test_case_34_two_sources_of_one_page_are_both_named_with_their_lines(make_si
 
 
 def test_case_34_pages_differing_only_by_case_collide(make_site, monkeypatch):
-    page_path = actionplan.routes.page_path
-    monkeypatch.setattr(actionplan.routes, "page_path",
+    page_path = actionplan.site.routes.page_path
+    monkeypatch.setattr(actionplan.site.routes, "page_path",
                         lambda kind, lang, key="": page_path(kind, lang, "TIPO" if key == "customs" else key))
     run = run_check(make_site({}))
     agencies = fixture_text("agencies.yaml")

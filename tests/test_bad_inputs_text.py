@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from actionplan.errors import ERROR, WARNING, Problems
-from actionplan.pipeline import load
+from actionplan.base.errors import ERROR, WARNING, Problems
+from actionplan.build.pipeline import load
 from diagnostics import codes, expect, run_check
 from mini import CUSTOMS, CUSTOMS_PATH, PLAN, PLAN_PATH, entry, fixture_text, line_in
 
@@ -401,7 +401,7 @@ def test_case_28_billion_laughs_is_refused_without_expanding(make_site):
 
 def test_case_28_node_count_is_capped(make_site, monkeypatch):
     # The real cap (100,000 nodes) takes seconds to reach; the mechanism is the same at 50.
-    monkeypatch.setattr("actionplan.sources._MAX_NODES", 50)
+    monkeypatch.setattr("actionplan.content.sources._MAX_NODES", 50)
     many = ", ".join(["0"] * 51)
     run = run_check(make_site({"agencies.yaml": f"agencies: [{many}]\n"}))
     expect(run, "E-YAML-SIZE", AGENCIES_PATH, 1)

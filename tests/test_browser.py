@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from actionplan.errors import Problems
-from actionplan.guide import load_guide
-from actionplan.pipeline import Project, load
-from actionplan.routes import page_path, plan_routes
+from actionplan.base.errors import Problems
+from actionplan.content.guide import load_guide
+from actionplan.build.pipeline import Project, load
+from actionplan.site.routes import page_path, plan_routes
 from conftest import FIGURES, ROOT, count, installed_tool
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import BuildFailed
-from actionplan.pipeline import build
-from actionplan.search import PAGEFIND_VERSION, pagefind_binary
+from actionplan.base.errors import BuildFailed
+from actionplan.build.pipeline import build
+from actionplan.site.search import PAGEFIND_VERSION, pagefind_binary
 from htmlpage import read_page
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import Problems
-from actionplan.pipeline import load
-from actionplan.sources import split_front_matter
+from actionplan.base.errors import Problems
+from actionplan.build.pipeline import load
+from actionplan.content.sources import split_front_matter
 from conftest import ROOT
 from figures import missing_figures
 from htmlpage import read_page
@@ -24,7 +24,7 @@ def site(published_site) -> Path:
 
 @pytest.fixture(scope="module")
 def corpus():
-    from actionplan.pipeline import Project
+    from actionplan.build.pipeline import Project
 
     problems = Problems()
     loaded = load(Project(ROOT), problems)

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from actionplan import corpus as corpus_module, markdown, parallel, plain_markdown
-from actionplan.errors import ERROR, Problems
-from actionplan.pipeline import Project, build, check, load
-from actionplan.sources import MAYBE_FORMAT_CHAR, is_invisible
+from actionplan.base import parallel
+from actionplan.content import corpus as corpus_module, markdown, plain_markdown
+from actionplan.base.errors import ERROR, Problems
+from actionplan.build.pipeline import Project, build, check, load
+from actionplan.content.sources import MAYBE_FORMAT_CHAR, is_invisible
 from mini import CUSTOMS
 from test_build import tree_digest
 

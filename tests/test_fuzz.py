@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from actionplan.errors import ERROR, WARNING, BuildFailed, Problems
-from actionplan.markdown import render
-from actionplan.models import Quarter
-from actionplan.pipeline import Project, check, load
-from actionplan.routes import plan_routes
-from actionplan.sources import parse_yaml, read_source, read_text
+from actionplan.base.errors import ERROR, WARNING, BuildFailed, Problems
+from actionplan.content.markdown import render
+from actionplan.content.models import Quarter
+from actionplan.build.pipeline import Project, check, load
+from actionplan.site.routes import plan_routes
+from actionplan.content.sources import parse_yaml, read_source, read_text
 from conftest import FIXTURES, ROOT, _project_with, count
 
 FUZZ_EXAMPLES = {

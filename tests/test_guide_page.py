@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import BuildFailed, Problems
-from actionplan.guide import GUIDE_FILES, load_guide
-from actionplan.pipeline import Project, build, check
-from actionplan.serve import PreviewServer
+from actionplan.base.errors import BuildFailed, Problems
+from actionplan.content.guide import GUIDE_FILES, load_guide
+from actionplan.build.pipeline import Project, build, check
+from actionplan.editors.serve import PreviewServer
 from conftest import ROOT
 from htmlpage import read_page
 from sitelinks import broken_links, read_links

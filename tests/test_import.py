@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan.agencies import AgencyIndex
-from actionplan.cell_markdown import plain_text, to_markdown
-from actionplan.errors import Problems
-from actionplan.importer import import_table, interpret, read_table
-from actionplan.models import Quarter
-from actionplan.pipeline import Project, load
-from actionplan.sources import split_front_matter
-from actionplan.table_model import COLUMNS, HEADER_CELLS, compact
+from actionplan.content.agencies import AgencyIndex
+from actionplan.importers.cell_markdown import plain_text, to_markdown
+from actionplan.base.errors import Problems
+from actionplan.importers.tracking_table import import_table, interpret, read_table
+from actionplan.content.models import Quarter
+from actionplan.build.pipeline import Project, load
+from actionplan.content.sources import split_front_matter
+from actionplan.importers.table_model import COLUMNS, HEADER_CELLS, compact
 from conftest import ROOT
 from docx_builder import write_docx
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from actionplan import kept_build
-from actionplan.build_state import BuildState
-from actionplan.errors import BuildFailed
-from actionplan.pipeline import Project, _options, build
+from actionplan.build import kept_build as kept
+from actionplan.build.state import BuildState
+from actionplan.base.errors import BuildFailed
+from actionplan.build.pipeline import Project, _options, build
 from test_build import tree_digest
 from test_patch import edit
 

@@ -45,7 +45,7 @@ def test_the_budget_catches_a_page_over_it():
 
 
 def test_a_measure_with_three_agencies_filing_long_entries_every_quarter_stays_within_budget(real_site):
-    from actionplan.pipeline import build
+    from actionplan.build.pipeline import build
     from test_agency_pages import LONG_BODY, LONG_BODY_EN
 
     # Measure 3.1.5, five quarters, three bodies each filing a long entry (paragraphs, a list, a 24-row table) in

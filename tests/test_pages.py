@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.pipeline import build
+from actionplan.build.pipeline import build
 from htmlpage import read_page
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import BuildFailed
-from actionplan.patch import patch, prepare
-from actionplan.pipeline import LastBuild, Project, build
+from actionplan.base.errors import BuildFailed
+from actionplan.build.patch import patch, prepare
+from actionplan.build.pipeline import LastBuild, Project, build
 from test_build import tree_digest
 
 ENTRY = "outcomes/2018-Q3/3.2.2.tipo.md"

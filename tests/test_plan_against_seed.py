@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import Problems
-from actionplan.i18n import chinese_number
-from actionplan.pipeline import Project, load
+from actionplan.base.errors import Problems
+from actionplan.content.i18n import chinese_number
+from actionplan.build.pipeline import Project, load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).resolve().parent / "seeds" / "plan-2024-2026.txt"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.pipeline import build
+from actionplan.build.pipeline import build
 from conftest import ROOT, _project_with, count, installed_tool
 from sitelinks import broken_links
 

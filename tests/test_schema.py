@@ -1,4 +1,4 @@
-"""The content files' JSON Schemas (actionplan/schemas/) and `check` agree.
+"""The content files' JSON Schemas (actionplan/content/schemas/) and `check` agree.
 
 Every shipped content file is valid under its schema (checked with the `jsonschema` library, independently of the
 code); every change to a file that a schema refuses — a required field dropped or left empty, an unknown field, a
@@ -20,10 +20,10 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from actionplan import schema
-from actionplan.errors import WARNING, Problems
-from actionplan.pipeline import Project, load
-from actionplan.sources import split_front_matter
+from actionplan.content import schema
+from actionplan.base.errors import WARNING, Problems
+from actionplan.build.pipeline import Project, load
+from actionplan.content.sources import split_front_matter
 from conftest import FIXTURES, ROOT
 from mini import CUSTOMS, CUSTOMS_PATH, PLAN, TIPO_EN, entry
 
@@ -255,7 +255,7 @@ def test_check_takes_fields_required_ones_and_patterns_from_the_schema(make_site
             return real(name, *path)
         return functools.reduce(lambda found, step: found.inner(step), path, schema.Shape(changed, changed))
 
-    monkeypatch.setattr("actionplan.corpus.shape", patched)
+    monkeypatch.setattr("actionplan.content.corpus.shape", patched)
     project = make_site({CUSTOMS: entry(source_table='"列管追蹤表"', remark='"備註"')})
     problems = Problems(project.root)
     load(project, problems)
@@ -274,7 +274,7 @@ def test_a_required_field_left_out_is_hinted_with_its_name_and_example(make_site
 def test_a_yaml_language_server_modeline_in_front_matter_is_accepted_as_a_comment(make_site):
     # The YAML extension does not read front matter in Markdown (see README, "Editing in VS Code"); a modeline an
     # editor pastes is harmless.
-    modeline = "# yaml-language-server: $schema=../../../actionplan/schemas/outcome.schema.json\n"
+    modeline = "# yaml-language-server: $schema=../../../actionplan/content/schemas/outcome.schema.json\n"
     project = make_site({CUSTOMS: entry().replace("---\n", "---\n" + modeline, 1)})
     problems = Problems(project.root)
     load(project, problems)

@@ -11,11 +11,11 @@ import re
 import pytest
 from playwright.sync_api import Page
 
-from actionplan.errors import Problems
-from actionplan.facets import NO_NEWEST, page_facets
-from actionplan.pipeline import Project, load
-from actionplan.routes import plan_routes
-from actionplan.search import indexable
+from actionplan.base.errors import Problems
+from actionplan.site.facets import NO_NEWEST, page_facets
+from actionplan.build.pipeline import Project, load
+from actionplan.site.routes import plan_routes
+from actionplan.site.search import indexable
 from bench.search_quality import (
     CHINESE_TERMS, ENGLISH_TERMS, THRESHOLDS, ServedSite, measure, pages_by_language, summary,
 )

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from actionplan.pipeline import PendingIndex, Project, build
-from actionplan.routes import page_path
-from actionplan.serve import PreviewServer
+from actionplan.build.pipeline import PendingIndex, Project, build
+from actionplan.site.routes import page_path
+from actionplan.editors.serve import PreviewServer
 from conftest import ROOT, installed_tool
 from mini import BODY, CUSTOMS, CUSTOMS_PATH, TIPO, entry
 from test_browser import PageWatch, axe_violations
@@ -148,7 +148,7 @@ def test_a_build_that_crashes_is_shown_as_a_problem_and_the_preview_goes_on(prev
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("actionplan.serve.build", crash)
+    monkeypatch.setattr("actionplan.editors.serve.build", crash)
     preview.rebuild()
     state = preview.events.state
     assert state.site == served
@@ -286,7 +286,7 @@ def test_an_edit_of_entries_is_patched_in_and_a_file_left_broken_keeps_the_build
         project, preview, monkeypatch):
     full_builds: list[object] = []
     full_build = build
-    monkeypatch.setattr("actionplan.serve.build", lambda *args, **kwargs: full_builds.append(args) or
+    monkeypatch.setattr("actionplan.editors.serve.build", lambda *args, **kwargs: full_builds.append(args) or
                         full_build(*args, **kwargs))
     tipo = project.content / TIPO
     with urllib.request.urlopen(preview.url + "__preview/events") as events:

@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actionplan.errors import Problems
-from actionplan.models import Quarter
-from actionplan.pipeline import Project, load
-from actionplan.tracking import Tally, due_date, says_only_no_progress, tracking_report
-from actionplan.tracking_formats import CSV_COLUMNS
+from actionplan.base.errors import Problems
+from actionplan.content.models import Quarter
+from actionplan.build.pipeline import Project, load
+from actionplan.content.tracking import Tally, due_date, says_only_no_progress, tracking_report
+from actionplan.editors.tracking_formats import CSV_COLUMNS
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT))

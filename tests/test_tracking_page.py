@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.errors import Problems
-from actionplan.i18n import date_label
-from actionplan.models import Quarter
-from actionplan.pipeline import Project, build, load
-from actionplan.routes import page_path
-from actionplan.tracking import due_date, tracking_report
+from actionplan.base.errors import Problems
+from actionplan.content.i18n import date_label
+from actionplan.content.models import Quarter
+from actionplan.build.pipeline import Project, build, load
+from actionplan.site.routes import page_path
+from actionplan.content.tracking import due_date, tracking_report
 from conftest import ROOT
 from htmlpage import read_page
 

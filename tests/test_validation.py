@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan.errors import BuildFailed
-from actionplan.markdown import render
-from actionplan.pipeline import Project, check
+from actionplan.base.errors import BuildFailed
+from actionplan.content.markdown import render
+from actionplan.build.pipeline import Project, check
 from conftest import ROOT
 from mini import CUSTOMS, CUSTOMS_PATH, PLAN, entry as customs, fixture_text
 

@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from actionplan.markdown import render
-from actionplan.pipeline import build
+from actionplan.content.markdown import render
+from actionplan.build.pipeline import build
 from conftest import FIXTURES, ROOT, _project_with
 from diagnostics import expect, run_check
 from mini import BODY, CUSTOMS, CUSTOMS_PATH, PLAN, TIPO_EN, entry, fixture_text, line_in as line_of, quoted
@@ -292,7 +292,7 @@ def test_payload_is_published_as_the_text_the_editor_typed(payload_site, key):
 # Each expression a template may put into a URL attribute, and why it is safe: page URLs are built from the base
 # path (checked: a plain folder path) and ids (checked: lowercase ASCII, numbers); the e-mail address is checked
 # as one; the root redirect's target is the base path; a section of the guide is a #fragment of letters, digits
-# and hyphens that actionplan/guide.py makes from its heading. An entry's address (h.entry_url, h.entry_page) is
+# and hyphens that actionplan/content/guide.py makes from its heading. An entry's address (h.entry_url, h.entry_page) is
 # h.url of its quarter's goal page with its anchor; a measure number (group[0].measure) is digits and dots.
 _SAFE_URL_VALUES = ("h.url(", "h.asset(", "site.base_path", "o.anchor", "goal.number", "strategy.id", "site.email",
                     "target", "group.agency.id", "section_id", "h.entry_url(", "h.entry_page(", "group[0].measure")

@@ -1,4 +1,4 @@
-"""Vendors Decap CMS from npm into actionplan/cms/vendor/, so that builds and the admin page need no network.
+"""Vendors Decap CMS from npm into actionplan/site/cms/vendor/, so that builds and the admin page need no network.
 
     python tools/vendor_decap.py                    # the newest 3.x release
     python tools/vendor_decap.py --version 3.16.3   # a given release

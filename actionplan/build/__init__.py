@@ -1,0 +1,1 @@
+"""The build, top to bottom (pipeline), and the machinery that lets a build reuse the last one's work: its record (state), what it keeps on disk (kept_build), and re-rendering what an edit changed (patch)."""

@@ -1,0 +1,1 @@
+"""Reading the content and the model it becomes: bytes to checked text and YAML with lines (sources, fields, schema), frozen models (models, agencies), the corpus loader (corpus), Markdown (markdown, plain_markdown), UI strings (i18n), the editors' guide as content (guide), and the tracking report worked out from the corpus (tracking)."""

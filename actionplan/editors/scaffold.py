@@ -1,0 +1,84 @@
+"""Creates a new outcome entry file from measure, agency and quarter, refusing ones that do not exist."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..content.agencies import AgencyIndex
+from ..base.errors import BuildFailed, Problems
+from ..content.fields import did_you_mean
+from ..content.models import QUARTER_PATTERN, Quarter
+from ..build.pipeline import Project, load
+
+
+class ScaffoldRefused(click.UsageError):
+    """The measure, agency or quarter asked for does not exist; nothing was written."""
+
+
+def new_entry(project: Project, measure_id: str, agency_name: str, quarter_text: str, plan_id: str | None,
+              with_english: bool, today: date) -> list[Path]:
+    """Write the entry file (and its English twin when asked) and return their paths."""
+    problems = Problems(project.root)
+    corpus = load(project, problems)
+    if corpus is None:
+        raise BuildFailed(problems)
+    if not QUARTER_PATTERN.match(quarter_text):
+        raise ScaffoldRefused(f"quarter must look like 2024-Q3, not \"{quarter_text}\" | 季別請寫成 2024-Q3 的形式")
+    quarter = Quarter.parse(quarter_text)
+    if plan_id is None:
+        covering = corpus.editions_in_force(quarter)
+        if len(covering) != 1:
+            raise ScaffoldRefused(f"no single plan edition is in force in {quarter.id}; name one with --plan "
+                                  f"({', '.join(corpus.plans)}) | 請以 --plan 指定方案版本")
+        plan_id = covering[0].id
+    if plan_id not in corpus.plans:
+        raise ScaffoldRefused(f"unknown plan \"{plan_id}\" | 沒有這個方案版本; {did_you_mean(plan_id, corpus.plans)}")
+    plan = corpus.plans[plan_id]
+    if not plan.covers(quarter):
+        raise ScaffoldRefused(f"{quarter.id} is outside plan {plan.id} | 該季不在方案 {plan.id} 實施期間內")
+    measure = corpus.measure(plan_id, measure_id)
+    if measure is None:
+        raise ScaffoldRefused(f"measure \"{measure_id}\" is not in plan {plan_id} | 方案中沒有執行措施「{measure_id}」; "
+                              + did_you_mean(measure_id, [m.id for m in plan.measures]))
+    index = AgencyIndex(corpus.agencies.values())
+    agency_id = index.find(agency_name)
+    if agency_id is None:
+        raise ScaffoldRefused(f"unknown agency \"{agency_name}\" | 機關名冊中沒有「{agency_name}」; "
+                              + did_you_mean(agency_name, [*corpus.agencies, *index.names()]))
+    folder = project.content / "outcomes" / quarter.id
+    paths = [folder / f"{measure.id}.{agency_id}.md"]
+    if with_english:
+        paths.append(folder / f"{measure.id}.{agency_id}.en.md")
+    existing = [p for p in paths if p.exists()]
+    if existing:
+        raise ScaffoldRefused(f"{existing[0].relative_to(project.root).as_posix()} already exists; edit it instead | 檔案已存在，請直接編輯")
+    folder.mkdir(parents=True, exist_ok=True)
+    agency = corpus.agencies[agency_id]
+    guidance = (f"# {agency.zh}：{quarter.id} 就執行措施 {measure.id}「{measure.text.zh}」的執行成效，寫在下方 --- 之後。\n"
+                "# 無進度請寫「本季無新進度」。Write the entry below the closing ---.\n")
+    paths[0].write_text(_front_matter(plan_id, measure.id, agency_id, quarter, today, english=False, guidance=guidance),
+                        encoding="utf-8")
+    if with_english:
+        paths[1].write_text(_front_matter(plan_id, measure.id, agency_id, quarter, today, english=True,
+                                          guidance="# Write the English translation of the Chinese entry below the closing ---.\n"),
+                            encoding="utf-8")
+    return paths
+
+
+def _front_matter(plan_id: str, measure_id: str, agency_id: str, quarter: Quarter, today: date, english: bool,
+                 guidance: str) -> str:
+    lines = [
+        "---",
+        guidance.rstrip("\n"),
+        f'plan: "{plan_id}"',
+        f'measure: "{measure_id}"',
+        f"agency: {agency_id}",
+        f"quarter: {quarter.id}",
+        f"updated: {today.isoformat()}",
+        "# completion: 經常辦理    # 完成期程 (optional | 選填)" if not english else "# completion: Ongoing",
+        '# remarks: ""            # 備註 (optional | 選填)' if not english else '# remarks: ""',
+        "---",
+    ]
+    return "\n".join(lines) + "\n"

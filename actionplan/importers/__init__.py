@@ -1,0 +1,1 @@
+"""Importers that turn what agencies send into content files: the quarterly tracking table as Word or text (tracking_table), read through its table model (table_model, table_rows, table_text, table_docx, cell_markdown)."""

@@ -1,0 +1,86 @@
+"""Reads a tracking table from the Word file (.docx) agencies send, into the same rows as a text export.
+
+Paragraphs outside tables are the heading and the goal titles; each table row gives six cells of
+paragraphs. Word's own structure replaces the export's guesswork: a vertically merged cell continues the
+one above, and a row never breaks. Line numbers count paragraphs and table rows from the top of the
+document, so problems can still be pointed at.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from zipfile import BadZipFile
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ..base.errors import Problems
+from ..content.sources import bi
+from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells
+from .table_rows import RowItem, TextItem, assemble
+
+
+def read_docx_table(path: Path, problems: Problems) -> RawTable | None:
+    """Return the table in a Word file, or None if it cannot be opened (the reason is in ``problems``)."""
+    try:
+        document = Document(str(path))
+    except (BadZipFile, KeyError, ValueError) as err:
+        problems.add(path, 0, bi(f"not a Word .docx file ({err})", f"不是 Word .docx 檔（{err}）"),
+                     bi("save it from Word as .docx, or export it as text", "請在 Word 另存為 .docx，或匯出為文字檔"),
+                     code="E-TABLE-FORMAT")
+        return None
+    return assemble(_items(document, path, problems), path, problems)
+
+
+def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowItem]:
+    position = 0
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            position += 1
+            text = Paragraph(element, document).text.strip()
+            if text:
+                yield TextItem(text, position)
+        elif element.tag == qn("w:tbl"):
+            for row in element.iterchildren(qn("w:tr")):
+                position += 1
+                cells = _cells(row, document, position, path, problems)
+                texts = [" ".join(b.text for b in cell) for cell in cells]
+                if is_header(texts):
+                    continue
+                if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
+                    yield TextItem(texts[0], position)  # a goal title written as a full-width row of the table
+                    continue
+                yield RowItem(tuple(tuple(c) for c in cells), position, cut_by_page=False)
+
+
+def _cells(row, document, position: int, path: Path, problems: Problems) -> list[list[Block]]:
+    """Return the row's six cells in grid order; a cell merged with the one above is empty."""
+    cells: list[list[Block]] = []
+    for tc in row.iterchildren(qn("w:tc")):
+        properties = tc.find(qn("w:tcPr"))
+        span, continues = 1, False
+        if properties is not None:
+            grid_span = properties.find(qn("w:gridSpan"))
+            if grid_span is not None:
+                span = int(grid_span.get(qn("w:val"), "1"))
+            v_merge = properties.find(qn("w:vMerge"))
+            continues = v_merge is not None and v_merge.get(qn("w:val"), "continue") == "continue"
+        blocks: list[Block] = []
+        if not continues:
+            for p in tc.iterchildren(qn("w:p")):
+                paragraph = Paragraph(p, document)
+                text = paragraph.text.strip()
+                if not text:
+                    continue
+                if p.pPr is not None and p.pPr.numPr is not None:
+                    problems.add(path, position, bi(f"「{text[:20]}」… uses Word's automatic numbering, which is not part of the text",
+                                                    f"「{text[:20]}」…使用 Word 自動編號，編號不在文字之中"),
+                                 bi("type the numbers (1. 2. …) as text, then import again", "請將編號改為直接輸入的文字（1. 2. …）後再匯入"),
+                                 code="E-TABLE-NUMBERING")
+                blocks.append(Block(text, position))
+        cells.append(blocks)
+        cells.extend([] for _ in range(span - 1))
+    if len(cells) > len(COLUMNS) and any(cells[len(COLUMNS):]):
+        report_extra_cells(path, position, len(cells), problems)
+    return (cells + [[] for _ in COLUMNS])[: len(COLUMNS)]

@@ -1,0 +1,1 @@
+"""Planning and rendering the site: the page kinds and their addresses (routes), search facets (facets), templates to HTML (render), writing beside and swapping in (write), the Pagefind index (search) and the editors' form written into it (admin)."""
