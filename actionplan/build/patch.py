@@ -31,6 +31,7 @@ from ..base.project import Project
 from ..content.markdown import LinkTargets, RenderedTexts
 from ..checks.validate import link_targets, validate_entries
 from ..site.write import discard, stage_dir
+from ..site.data.files import rewrite_data
 
 
 
@@ -133,15 +134,17 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
         # Every page is written before any replaces its old self: a failure leaves the site as it was.
         for output in rendered:
             os.replace(staging / output, last.out_dir / output)
+        # The data files and feeds hold the entries too: those the edit changed are written again, whole.
+        rewritten = rewrite_data(last.out_dir, staging, corpus, _links(last).entry_pages)
     finally:
         discard(staging)
     report.timings["write"] = time.perf_counter() - started
 
     state.sources.update(edited)  # the record's overall hash is left to ``LastBuild.save``
     state.pages.update(fingerprints)
-    for output in rendered:
+    for output in [*rendered, *rewritten]:
         stat = (last.out_dir / output).stat()
-        state.outputs[output.as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        state.outputs[str(output)] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     last.corpus, last.pages, last.fingerprints = corpus, pages, hashes
     last.facets.update(facets)
     for edit in new.values():

@@ -24,6 +24,7 @@ from ..content.guide import load_guide
 from ..content.markdown import RenderedTexts
 from ..content.models import Corpus
 from ..site.admin import write_admin
+from ..site.data.files import write_data
 from ..site.render import TEMPLATE_ERRORS, SiteLinks, asset_versions, make_environment, render_all
 from ..site.routes import PageSpec, plan_routes
 from ..site.search import SearchIndexFailed, index_search
@@ -139,6 +140,7 @@ def _write(project: Project, env: Environment, corpus: Corpus, staging: Path, ou
         raise template_failed(report.problems, err, project.templates) from err
     report.files = len(rendered) + write_site(project.static, redirect, staging, reused, out_dir)
     report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
+    report.files += write_data(staging, corpus)  # datasets and feeds at /data/, /feeds/ (site/data/)
     report.timings["write"] = time.perf_counter() - started
 
 

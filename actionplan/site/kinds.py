@@ -110,7 +110,8 @@ KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
     PageKind("about", "about/", "about.html", scope="site"),
     PageKind("sitemap", "sitemap/", "sitemap.html", scope="site"),
     _statement("privacy"),
-    _statement("open-data"),
+    # Lists the datasets with their sizes and dates, which every edit of an entry may change.
+    PageKind("open-data", "open-data/", "open_data.html", scope="site"),
     PageKind("guide", "guide/", "guide.html"),
     PageKind("404", "404.html", "404.html"),
 )}

@@ -20,6 +20,7 @@ from ..content.models import Corpus, Measure, Outcome, Text
 from ..base.parallel import ordered_map
 from .routes import PageSpec, entry_id, entry_page_keys, page_path
 from .write import write_page
+from .data.addresses import feed_path, slice_path
 
 
 class _PageContext(Context):
@@ -103,6 +104,18 @@ class PageHelpers:
         if found is None:
             found = self._urls[asked] = self.base + page_path(*asked)
         return found
+
+    def entries_csv(self, kind: str, key: str) -> str:
+        """Return the URL of the CSV of the entries of a measure's, agency's or quarter's page (``site/data``)."""
+        return self.base + slice_path(kind, key)
+
+    def feed(self, kind: str = "home", key: str = "") -> str:
+        """Return the URL of the Atom feed of the site (``home``) or of a measure's, agency's or quarter's page."""
+        return self.base + feed_path(self.lang, kind, key)
+
+    def file(self, path: str) -> str:
+        """Return the URL of a file below the site's root, such as a dataset's (``data/outcomes.csv``)."""
+        return self.base + path
 
     def asset(self, name: str) -> str:
         """Return the URL of a static file with its content hash."""

@@ -16,6 +16,7 @@ from ..content.i18n import LANGUAGES
 from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from ..content.sources import bi
 from ..content.tracking import tracking_report
+from .data.page import add_open_data
 from .kinds import KINDS
 
 
@@ -292,7 +293,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             add(kind, "", site_updated if kind == "search" else content_updated, quarters=quarters,
                 **({"goal_links": goal_links} if kind == "sitemap" else {}))
         add("privacy", "", site_updated, statement=corpus.site.privacy, title_key="nav_privacy")
-        add("open-data", "", site_updated, statement=corpus.site.open_data, title_key="nav_open_data")
+        add_open_data(add, corpus, goal_pages)
         add("404", "", site_updated)
     if scope is not None:
         return pages

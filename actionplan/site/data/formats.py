@@ -1,0 +1,148 @@
+"""The datasets' files: CSV as Excel and RFC 4180 read it, JSON, and ODS (ODF-CNS15251), each the same bytes from the
+same rows."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from xml.sax.saxutils import escape
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from .tables import Field, Value
+
+BOM = "\ufeff"
+"""Excel takes a CSV without it for the system's code page (Big5 on a Taiwanese Windows) and garbles the Chinese."""
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""Every member of an ODS carries this time (the earliest a zip can hold), whenever it was written."""
+
+
+def _cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def csv_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
+    """Return the rows as CSV: UTF-8 with a byte-order mark, a header of the fields' names, CRLF after each record
+    (a line break inside a quoted text stays as the content writes it)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(field.name for field in fields)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+def json_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
+    """Return the rows as a JSON array of objects keyed by the fields' names, one row a line; dates as ISO 8601."""
+    names = [field.name for field in fields]
+    lines = [json.dumps(dict(zip(names, (value.isoformat() if isinstance(value, date) else value for value in row),
+                                 strict=True)), ensure_ascii=False) for row in rows]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8") if lines else b"[]\n"
+
+
+def ods_bytes(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]], updated: date,
+              language: str = "zh-TW") -> bytes:
+    """Return the rows as an OpenDocument spreadsheet of one sheet, ``name``: a header row of the fields' names,
+    then the rows, dates and numbers as typed cells. Its metadata carries ``updated`` as the document's dates and
+    no time of its making; the zip's members are stored with a fixed time, in a fixed order."""
+    from odfdo import Document, Element  # only a build that writes data needs it
+
+    document = Document("spreadsheet")
+    document.body.clear()
+    # The table is written as XML and parsed once: odfdo's cell-by-cell calls take seconds for a few hundred rows.
+    lines = [f'<table:table table:name="{_attribute(name)}">',
+             f'<table:table-column table:number-columns-repeated="{len(fields)}"/>',
+             _row([field.name for field in fields])]
+    lines += [_row(values) for values in rows]
+    lines.append("</table:table>")
+    document.body.append(Element.from_tag("".join(lines)))
+    meta = document.meta
+    stamp = datetime(updated.year, updated.month, updated.day)
+    meta.set_title(title)
+    meta.set_language(language)
+    meta.set_creation_date(stamp)
+    meta.set_modification_date(stamp)
+    meta.set_generator("actionplan")
+    raw = io.BytesIO()
+    document.save(raw)
+    return _fixed_zip(raw.getvalue())
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML cannot hold. The content's checks refuse them, but the open-data page's sizes are worked out
+before the content is checked: there they stand as U+FFFD, so that a check reports them instead of failing."""
+_SPACES = re.compile(r"^ +|(?<= ) +")
+"""Spaces ODF would collapse: those opening a line, and every one after the first of a run."""
+
+
+def _attribute(text: str) -> str:
+    return escape(_NOT_XML.sub("\ufffd", text), {'"': "&quot;"})
+
+
+def _paragraph(text: str) -> str:
+    """Return a text as the content of a ``text:p``: line breaks, tabs and runs of spaces kept as ODF marks them."""
+    lines = []
+    for line in escape(_NOT_XML.sub("\ufffd", text)).split("\n"):
+        line = _SPACES.sub(lambda run: f'<text:s text:c="{len(run.group())}"/>', line)
+        lines.append(line.replace("\t", "<text:tab/>"))
+    return "<text:line-break/>".join(lines)
+
+
+def _row(values: Iterable[Value]) -> str:
+    """Return a table row of typed cells: text, number, date or true/false; an empty cell where there is no value."""
+    cells = []
+    for value in values:
+        if value is None:
+            cells.append("<table:table-cell/>")
+            continue
+        if isinstance(value, bool):
+            kind, attributes, shown = "boolean", f'office:boolean-value="{str(value).lower()}"', str(value).lower()
+        elif isinstance(value, date):
+            kind, attributes, shown = "date", f'office:date-value="{value.isoformat()}"', value.isoformat()
+        elif isinstance(value, int):
+            kind, attributes, shown = "float", f'office:value="{value}"', str(value)
+        else:
+            kind, attributes, shown = "string", "", _paragraph(value)
+        cells.append(f'<table:table-cell office:value-type="{kind}" calcext:value-type="{kind}"'
+                     f'{" " + attributes if attributes else ""}><text:p>{shown}</text:p></table:table-cell>')
+    return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+
+_LEFT_OUT = ("Thumbnails/", "Configurations2/")
+"""What odfdo's blank spreadsheet carries of the office suite it was made with: a picture of an empty sheet and empty
+toolbar settings, which would misrepresent the data or say nothing."""
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Return the ODS with each member's time fixed, the template's leftovers out, ``mimetype`` first and stored."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = [info.filename for info in source.infolist() if not info.filename.startswith(_LEFT_OUT)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ["mimetype", *sorted(n for n in names if n != "mimetype")]:
+            content = source.read(name)
+            if name == "META-INF/manifest.xml":
+                content = _without_left_out(content)
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, content, compresslevel=6 if name != "mimetype" else None)
+    return out.getvalue()
+
+
+def _without_left_out(manifest: bytes) -> bytes:
+    """Return the manifest without the entries of the members left out."""
+    from lxml import etree
+
+    root = etree.fromstring(manifest)
+    ns = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+    for entry in list(root):
+        if entry.get(f"{{{ns}}}full-path", "").startswith(_LEFT_OUT):
+            root.remove(entry)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
