@@ -12,6 +12,8 @@ class Page:
     h1: list[str] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
     alternates: dict[str, str] = field(default_factory=dict)
+    feeds: list[str] = field(default_factory=list)
+    """The Atom feeds the page announces (``<link rel="alternate" type="application/atom+xml">``)."""
     ids: set[str] = field(default_factory=set)
     text: str = ""
     title: str = ""
@@ -40,8 +42,10 @@ class _Reader(HTMLParser):
         self._in_title = tag == "title"
         if tag == "a":
             self.page.links.append(attrs)
-        if tag == "link" and attrs.get("rel") == "alternate":
+        if tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs:
             self.page.alternates[attrs["hreflang"]] = attrs["href"]
+        if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("type") == "application/atom+xml":
+            self.page.feeds.append(attrs["href"])
         if tag not in ("br", "meta", "link", "input", "img", "hr"):
             self._depth += 1
             if "lang" in attrs and tag != "html":

@@ -31,7 +31,7 @@ from ..base.project import Project
 from ..content.markdown import LinkTargets, RenderedTexts
 from ..checks.validate import link_targets, validate_entries
 from ..site.write import discard, stage_dir
-from ..site.data.files import rewrite_data
+from ..site.data.files import published, rewrite_data
 
 
 
@@ -108,6 +108,8 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
     raise_if_failed(problems, strict)
     scope = Scope.of(new.values())
     in_scope = [page for page in last.pages if scope.covers(page)]
+    # The open-data page lists the data's sizes: made here from every entry, those not read read back from the site.
+    published(corpus, _links(last).entry_pages, last.out_dir)
     planned = plan_routes(corpus, problems, scope=scope, goal_pages=site_goal_pages(last.pages))
     if [page.path for page in planned] != [page.path for page in in_scope] or _moved(in_scope, planned):
         return None  # a goal's entries are cut into parts differently: entries' links move
