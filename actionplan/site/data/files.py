@@ -120,9 +120,13 @@ def all_files(corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str],
     return files
 
 
-def write_data(staging: Path, corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str]) -> int:
-    """Write every data file and feed into the site being built in ``staging``; return how many."""
-    made = all_files(corpus, entry_pages)
+def write_data(staging: Path, corpus: Corpus) -> int:
+    """Write every data file and feed of ``corpus`` into the site being built in ``staging``; return how many. The
+    pages were planned (``routes.plan_routes``, which plans the open-data page) from this very corpus: its entries'
+    pages are theirs."""
+    if _last is None or _last[0] is not corpus:
+        raise RuntimeError("the data files are written for the corpus whose pages were planned last")
+    made = all_files(corpus, _last[1])
     for path, data in made.items():
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
