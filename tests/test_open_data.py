@@ -3,12 +3,16 @@ and against the pages that publish the same entries."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+import threading
 import time
+import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import feedparser
@@ -18,9 +22,10 @@ from odfdo import Document
 
 from actionplan.base.errors import Problems
 from actionplan.build.pipeline import build
+from actionplan.build.reuse import Reuse
 from actionplan.content.corpus import build_corpus
 from actionplan.content.models import Text
-from actionplan.editors.serve import header_rules, headers_for
+from actionplan.editors.serve import PreviewHandler, header_rules, headers_for
 from actionplan.site.data import files as data_files
 from actionplan.site.data import tables
 from actionplan.site.data.formats import BOM, ods_bytes
@@ -317,22 +322,36 @@ def test_data_files_are_sent_with_their_type_and_charset():
     assert "Content-Type" not in headers_for(rules, "/zh/")
 
 
+def test_the_preview_sends_a_data_file_once_with_netlifys_type(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/outcomes.csv").write_bytes(BOM.encode("utf-8") + b"plan\r\n")
+    handler = type("Handler", (PreviewHandler,), {"header_rules": header_rules(ROOT / "netlify.toml")})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(tmp_path)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{httpd.server_address[1]}/data/outcomes.csv") as response:
+            assert response.headers.get_all("Content-Type") == ["text/csv; charset=utf-8"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 # ───────────────────────────── builds ─────────────────────────────
 
 def test_an_edit_of_an_entry_rebuilt_changes_its_csv_and_feeds_as_a_cold_build_makes_them(make_site, tmp_path):
     project = make_site({CUSTOMS: entry("本季查扣侵權物品 1,234 件。")})
     site = tmp_path / "site"
-    build(project, site, search=False)
+    build(project, site, search=False, reuse=Reuse())
     before = (site / "data/outcomes/agencies/customs.csv").read_bytes()
     (project.content / CUSTOMS).write_text(entry("本季查扣侵權物品 5,678 件。"), encoding="utf-8")
-    report = build(project, site, search=False)
-    assert report.patched  # the edit was patched in, not built anew
+    report = build(project, site, search=False, reuse=Reuse())
+    assert report.patched  # the edit was patched in from what the last build kept, not built anew
     for path in ("data/outcomes.csv", "data/outcomes.ods", "data/outcomes/agencies/customs.csv",
                  "data/outcomes/quarters/2024-q3.csv", "feeds/zh/site.atom", "feeds/zh/agencies/customs.atom"):
         assert "5,678" in read_text_of(site / path), path
     assert (site / "data/outcomes/agencies/customs.csv").read_bytes() != before
     cold = tmp_path / "cold"
-    build(project, cold, search=False, reuse=False)
+    build(project, cold, search=False)
     made = {p.relative_to(cold).as_posix(): p.read_bytes() for p in cold.rglob("*") if p.is_file()}
     assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == made
 

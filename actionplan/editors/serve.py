@@ -108,9 +108,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         headers = headers_for(self.header_rules, urlsplit(self.path).path)
         headers.pop("Strict-Transport-Security", None)  # see production_headers
+        headers.pop("Content-Type", None)  # sent already, as ``guess_type`` says
         for name, value in headers.items():
             self.send_header(name, value)
         super().end_headers()
+
+    def guess_type(self, path) -> str:
+        """Return the type a file is sent with: netlify.toml's, where it sets one (the data files and feeds), else
+        the standard library's guess; one Content-Type header either way."""
+        return headers_for(self.header_rules, urlsplit(self.path).path).get("Content-Type") or super().guess_type(path)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         lang = "en" if self.path.startswith("/en/") else "zh"
