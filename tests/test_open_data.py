@@ -84,6 +84,8 @@ def test_the_data_package_is_valid_and_describes_every_dataset_in_both_languages
             assert all(field["x-description"]["zh"] and field["x-description"]["en"] for field in schema["fields"])
         assert resources[f"{dataset.name}-ods"]["bytes"] == (published_site / f"data/{dataset.name}.ods").stat().st_size
     assert package["licenses"][0]["path"] == "https://data.gov.tw/license"
+    # A dataset's name makes its files' addresses and an id on the open-data page.
+    assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", dataset.name) for dataset in DATASETS)
     count("data package resources validated", len(report.tasks))
 
 

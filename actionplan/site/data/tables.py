@@ -73,6 +73,7 @@ def _addresses(what_zh: str, what_en: str) -> tuple[Field, Field]:
 
 
 def _newest(*days: Iterable[date]) -> date:
+    """Return the latest of the days."""
     return max(day for group in days for day in group)
 
 
@@ -248,7 +249,9 @@ DATASETS: tuple[Dataset, ...] = (
             Text("各版本行動方案的每項執行措施，一項一列，附所屬目標、實施要領、主辦與協辦機關（方案原文與對應的機關代號）及完成期程。",
                  "Every measure of each edition of the programme, one row per measure, with its goal, strategy, lead "
                  "and co-agencies (as the programme writes them and as registry ids) and schedule."),
-            PLAN_FIELDS, plan_rows, lambda corpus: _newest((plan.updated for plan in corpus.plans.values())), IRREGULAR),
+            PLAN_FIELDS, plan_rows,
+            lambda corpus: _newest((plan.updated for plan in corpus.plans.values())) if corpus.plans else corpus.site.updated,
+            IRREGULAR),
     Dataset("agencies", Text("主協辦機關名錄", "Agency registry"),
             Text("方案所列及填報執行成效的機關，每個名稱一列：現名及舊名，舊名附下一名稱生效之日。",
                  "The agencies the programme lists and that report on it, one row per name: the current name and "
