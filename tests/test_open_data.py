@@ -130,12 +130,12 @@ def test_the_csv_is_utf8_with_a_byte_order_mark_and_crlf_and_the_json_and_ods_ho
 def test_the_same_rows_give_the_same_ods_bytes_whenever_they_are_written():
     fields = (Field("text", "string", "文字", "Text"), Field("day", "date", "日期", "Day"),
               Field("n", "integer", "數", "Number"), Field("ok", "boolean", "是否", "Whether"))
-    rows = [("第一行\n第二行  兩個空白", datetime(2024, 10, 15).date(), 3, True), (None, None, None, False)]
+    rows = [("第一行\r\n第二行  兩個空白\t<&>\"'", datetime(2024, 10, 15).date(), 3, True), (None, None, None, False)]
     first = ods_bytes("t", "標題", fields, rows, datetime(2026, 11, 21).date())
     time.sleep(1.1)  # a zip stores times to two seconds
     assert ods_bytes("t", "標題", fields, rows, datetime(2026, 11, 21).date()) == first
     values = Document(io.BytesIO(first)).body.get_table(0).get_values()
-    assert values[1][0] == "第一行\n第二行  兩個空白" and values[1][2] == 3 and values[1][3] is True
+    assert values[1][0] == "第一行\r\n第二行  兩個空白\t<&>\"'" and values[1][2] == 3 and values[1][3] is True
 
 
 def test_every_data_file_and_feed_is_the_same_bytes_made_again_later(corpus, published_site):
