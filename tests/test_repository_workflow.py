@@ -270,7 +270,8 @@ def test_netlify_keeps_its_redirects_and_headers(netlify):
     assert [(r["from"], r["to"], r["status"]) for r in netlify["redirects"]] == [
         ("/", "/zh/", 302), ("/en/*", "/en/404.html", 404), ("/*", "/zh/404.html", 404)]
     assert [h["for"] for h in netlify["headers"]] == [
-        "/*", "/", "/index.html", "/zh/*", "/en/*", "/pagefind/*", "/assets/*", "/admin/*"]
+        "/*", "/", "/index.html", "/zh/*", "/en/*", "/pagefind/*", "/assets/*", "/admin/*",
+        "/data/*.csv", "/data/*.json", "/data/*.ods", "/feeds/*"]  # the open data's types (test_open_data.py)
 
 
 def test_the_preview_server_still_reads_the_production_headers(netlify):
