@@ -47,6 +47,16 @@ def test_a_heading_is_shifted_as_the_page_asks_and_never_past_h6():
     assert markdown.render(text).startswith("<h1>One</h1>")
 
 
+def test_an_aligned_table_column_gets_a_class_not_an_inline_style_the_csp_would_block():
+    plain = "| 月份 | 件數 |\n|:---|---:|\n| 7月 | 1,234 |\n"
+    parsed = plain + "\n**合計** 1,234 件\n"  # emphasis: the parser's path, not the plain one
+    for text in (plain, parsed):
+        html = markdown.render(text)
+        assert "style=" not in html
+        assert '<th class="align-left">月份</th>' in html and '<td class="align-right">1,234</td>' in html
+    assert plain_markdown.html(plain) == markdown.render(plain) and plain_markdown.html(parsed) is None
+
+
 def test_the_format_character_search_finds_every_format_character_unicode_has():
     missed = [f"U+{code:04X}" for code in range(0x110000)
               if unicodedata.category(chr(code)) == "Cf" and not MAYBE_FORMAT_CHAR.fullmatch(chr(code))]
