@@ -40,8 +40,8 @@ FUZZ_EXAMPLES = {
     "parse_yaml": 200,
     "render": 300,
 }
-"""Random examples each Hypothesis test tries; the README reports their sum. The explicit @example cases and the
-grid of ``GRID_CASES`` (every tricky scalar in every field) come on top."""
+"""Random examples each Hypothesis test tries; docs/quality-gates.md reports their sum. The explicit @example cases
+and the grid of ``GRID_CASES`` (every tricky scalar in every field) come on top."""
 
 CUSTOMS = "outcomes/2024-Q3/2.1.1.customs.md"
 """The entry nothing else refers to: what is written over it cascades into no other file."""
