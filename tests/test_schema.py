@@ -416,3 +416,22 @@ def test_vscode_wiring_covers_every_content_file_type():
     assert in_editor | by_task == set(schema.SCHEMA_NAMES)
     editing = (ROOT / "docs/editing.md").read_text(encoding="utf-8")
     assert "## Editing in VS Code" in editing
+
+
+def test_every_content_kind_has_its_schemas_and_every_schema_a_kind():
+    from actionplan.content.kinds import CONTENT_KINDS
+
+    declared = [name for kind in CONTENT_KINDS for name in kind.schemas]
+    assert sorted(declared) == sorted(schema.SCHEMA_NAMES)
+    assert all((SCHEMAS / f"{name}.schema.json").is_file() for name in declared)
+
+
+def test_every_shipped_content_file_is_claimed_by_exactly_one_kind():
+    from actionplan.content.kinds import CONTENT_KINDS
+
+    for path in sorted((ROOT / "content").rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".md"):
+            relative = path.relative_to(ROOT / "content").as_posix()
+            assert [kind.name for kind in CONTENT_KINDS if kind.claims(relative)] != [], relative
+            assert len([kind for kind in CONTENT_KINDS if kind.claims(relative)]) == 1, relative
+

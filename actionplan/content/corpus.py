@@ -8,6 +8,7 @@ from pathlib import Path
 from .agencies import AgencyIndex
 from ..base.errors import Problems
 from .fields import FieldReader, ShapedFields, did_you_mean, unknown_agency
+from .kinds import kind_of
 from .models import (
     MEASURE_ID_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure, Outcome, Plan, Quarter, Site, Strategy,
     Text,
@@ -81,7 +82,7 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     index = AgencyIndex(agencies.values())
     plans: dict[str, Plan] = {}
     for rel, doc in by_path.items():
-        if rel.startswith("plans/") and rel.endswith("/plan.yaml"):
+        if _is_kind(rel, "plan"):
             plan = _build_plan(doc, index, problems)
             if plan is not None:
                 if plan.id in plans:
@@ -91,9 +92,8 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
                 else:
                     plans[plan.id] = plan
     outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads), problems)
-    known = {"site.yaml", "strings.yaml", "agencies.yaml"}
     for rel, doc in by_path.items():
-        if rel not in known and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
+        if kind_of(rel) is None:
             problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
                          bi("move entries to content/outcomes/<quarter>/ and plans to content/plans/<id>/plan.yaml",
                             "執行成效請放在 content/outcomes/<季>/，方案請放在 content/plans/<代號>/plan.yaml"),
@@ -106,6 +106,11 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     )
     return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)),
                   incomplete)
+
+
+def _is_kind(relative: str, name: str) -> bool:
+    kind = kind_of(relative)
+    return kind is not None and kind.name == name
 
 
 def _outcome_order(outcome: Outcome) -> tuple:
