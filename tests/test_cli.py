@@ -15,7 +15,8 @@ def run(*args: str):
 
 
 def test_every_command_has_help():
-    for command in ("build", "check", "serve", "new", "import-table"):
+    assert len(cli_module.cli.commands) >= 6
+    for command in cli_module.cli.commands:  # the click group's own list, never one kept by hand
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output and "--help" in result.output
