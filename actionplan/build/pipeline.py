@@ -21,6 +21,7 @@ from ..content.guide import load_guide
 from . import kept_build
 from ..content.models import Corpus
 from ..base.project import Project
+from ..base.untrusted import linked_paths, report_links
 from ..site.render import (TEMPLATE_ERRORS, SiteLinks, asset_versions, make_environment, render_fingerprinted,
                      render_pages, template_problem)
 from ..site.routes import PageSpec, plan_routes
@@ -137,12 +138,16 @@ def load(project: Project, problems: Problems) -> Corpus | None:
 
 
 def _load(project: Project, problems: Problems, timings: dict[str, float] | None = None,
-          checked: dict | None = None, reads: EntryReads | None = None) -> tuple[Corpus | None, list[PageSpec]]:
+          checked: dict | None = None, reads: EntryReads | None = None,
+          links: list[Path] | None = None) -> tuple[Corpus | None, list[PageSpec]]:
     """Return the validated corpus and its pages, or None and no pages when the content has errors; how long
     loading and validating took goes into ``timings``, what texts were found to have into ``checked``, and the
-    entry files as read into ``reads``."""
+    entry files as read into ``reads``. ``links`` are the symbolic links among the sources, when already found."""
     timings = {} if timings is None else timings
     started = time.perf_counter()
+    # Every link among the sources is an error, reported with the others; the readers pass over links, so the
+    # rest of the content is still checked, and nothing outside the repository is read (issue 26).
+    report_links(linked_paths(sources_of(project)) if links is None else links, problems)
     corpus = build_corpus(project.content, problems, reads)
     guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
     timings["load"] = time.perf_counter() - started
@@ -155,6 +160,11 @@ def _load(project: Project, problems: Problems, timings: dict[str, float] | None
     validate(corpus, problems, pages, checked)
     timings["validate"] = time.perf_counter() - started
     return (None, []) if problems else (corpus, pages)
+
+
+def sources_of(project: Project) -> list[Path]:
+    """Return the folders a build reads from the repository: content, the guide, templates and static files."""
+    return [project.content, project.docs, project.templates, project.static]
 
 
 def check(project: Project, strict: bool = False) -> Problems:
@@ -202,11 +212,14 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     started = time.perf_counter()
     state = BuildState.load(out_dir)
     recorded = dataclasses.replace(state)  # the record as the last build left it, which hashing the sources updates
-    sources = [project.content, project.docs, project.templates, project.static]
+    sources = sources_of(project)
+    links = linked_paths(sources)
     options = _options(strict, search)
     inputs = state.hash_sources(sources, options)
     report.timings["sources"] = time.perf_counter() - started
     index_current = state.search_index == state.inputs  # the last build's index was made from its pages
+    if links:
+        reuse = False  # straight to loading, which reports them: a link is never read, not even by a patch
     if reuse and not load_unchanged and inputs == state.inputs and state.site_intact(out_dir) and (not search or index_current):
         report.unchanged = True
         report.pages, report.files = state.report["pages"], state.report["files"]
@@ -221,7 +234,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
     if not reuse:
         state.checked = {}
     reads = state.entry_reads(project.content / "agencies.yaml", _options(False, False), reuse)
-    corpus, pages = _load(project, problems, report.timings, state.checked, reads)
+    corpus, pages = _load(project, problems, report.timings, state.checked, reads, links)
     raise_if_failed(problems, strict)
     assert corpus is not None
 

@@ -50,18 +50,21 @@ def _files(folder: Path | str) -> Iterator[os.DirEntry]:
         if entry.name.startswith("."):
             continue
         try:
-            is_folder = entry.is_dir()
+            is_folder = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_folder = False
         if not is_folder:
-            yield entry
-        elif entry.name != "__pycache__" and not entry.is_symlink():
+            yield entry  # a link too, to a file or a folder: hashed as the link it is, not followed (issue 26)
+        elif entry.name != "__pycache__":
             folders.append(entry.path)
     for path in folders:
         yield from _files(path)
 
 
 def _hash_file(path: str | Path) -> str:
+    """Return the hash of a file's bytes; of a link's target, without following it (the build refuses links)."""
+    if os.path.islink(path):
+        return digest("symbolic link", os.readlink(path))
     return digest(Path(path).read_bytes())
 
 
@@ -130,7 +133,7 @@ class BuildState:
         moved = []
         for root in [*roots, _PACKAGE]:
             for entry in _files(root):
-                stat = entry.stat()
+                stat = entry.stat(follow_symlinks=False)
                 key = entry.path
                 old = known.get(key)
                 unmoved = old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
@@ -157,10 +160,10 @@ class BuildState:
             key = str(path)
             old = self.sources.get(key)
             try:
-                stat = path.stat()
+                stat = path.stat(follow_symlinks=False)
             except OSError:
                 stat = None
-            if old is None or stat is None or not path.is_file():
+            if old is None or stat is None or not path.is_file() or path.is_symlink():  # a link: the build refuses it
                 if old is None and stat is None:
                     continue  # made and gone again before it was looked at: an editor's temporary file
                 return None
