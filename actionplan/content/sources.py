@@ -168,6 +168,12 @@ def read_text(path: Path, problems: Problems, limit: int = MAX_SOURCE_BYTES) -> 
     except TooLarge as err:
         report_too_large(path, err, problems)
         return None
+    return decode_text(path, data, problems)
+
+
+def decode_text(path: Path, data: bytes, problems: Problems) -> str | None:
+    """Return the bytes of the file at ``path`` decoded as UTF-8 with line endings made LF, or None after reporting
+    why they cannot be."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         problems.add(path, 1, bi("the file is saved as UTF-32", "檔案以 UTF-32 儲存"),
                      bi("re-save it as UTF-8", "請另存為 UTF-8 編碼"), code="E-ENC-UTF16")
