@@ -29,9 +29,10 @@ from .table_rows import RowItem, TextItem, assemble
 
 DOCX_PARTS = ("[Content_Types].xml", "_rels/.rels")
 """The parts every .docx has, by which python-docx finds the others."""
-_DOCX_ERRORS = (BadZipFile, KeyError, ValueError, TypeError, AttributeError, IndexError, NotImplementedError,
-                etree.LxmlError, InvalidXmlError, PackageNotFoundError)
-"""What python-docx raises on a file it cannot make sense of, opening it or reading its elements."""
+_DOCX_ERRORS = (BadZipFile, KeyError, ValueError, NotImplementedError, etree.LxmlError, InvalidXmlError,
+                PackageNotFoundError, TypeError, AttributeError, IndexError)
+"""What python-docx raises on a file it cannot make sense of, opening it or reading its elements. The last three
+come from its insides on a broken part (a relationship with no target: a TypeError, found by fuzzing)."""
 
 
 def read_docx_table(path: Path, problems: Problems) -> RawTable | None:
