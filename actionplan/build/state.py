@@ -65,7 +65,13 @@ def _hash_file(path: str | Path) -> str:
     """Return the hash of a file's bytes; of a link's target, without following it (the build refuses links)."""
     if os.path.islink(path):
         return digest("symbolic link", os.readlink(path))
-    return digest(Path(path).read_bytes())
+    # In chunks, as ``digest`` would hash the bytes whole: a file a pull request adds can be of any size.
+    hasher = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            hasher.update(chunk)
+    hasher.update(b"\0")
+    return hasher.hexdigest()
 
 
 def write_whole(path: Path, data: bytes) -> None:

@@ -73,9 +73,14 @@ def make_environment(templates_dir: Path, compiled: BytecodeCache | None = None)
 def asset_versions(static_dir: Path) -> dict[str, str]:
     """Return a short content hash per static file, so browsers refetch only what changed; links are not followed."""
     return {
-        p.relative_to(static_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-        for p in regular_files(static_dir)
+        p.relative_to(static_dir).as_posix(): _file_sha256(p)[:10] for p in regular_files(static_dir)
     }
+
+
+def _file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, read in chunks: a static file a pull request adds can be of any size."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class PageHelpers:
