@@ -9,6 +9,7 @@ exactly as it was, holding nothing of the outside file.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -114,6 +115,16 @@ def test_a_page_of_the_guide_linked_out_of_the_repository_is_refused(built):
     project, before, outside = built
     replace_by_link(project.docs / "editors-guide.en.md", outside / "guide.md")
     assert_refused(project, before, "docs/editors-guide.en.md", "--fresh")
+
+
+def test_a_whole_source_folder_linked_out_of_the_repository_is_refused(built):
+    # A working copy of the templates outside, with the secret in the footer: followed, it would build and leak.
+    project, before, outside = built
+    shutil.copytree(project.templates, outside / "templates")
+    base = outside / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", f"{SECRET}</footer>"), encoding="utf-8")
+    replace_by_link(project.templates, outside / "templates")
+    assert_refused(project, before, "templates", "--fresh")
 
 
 def test_a_link_that_stays_inside_the_repository_is_refused_too(built):

@@ -39,7 +39,10 @@ def digest(*parts: bytes | str) -> str:
 def _files(folder: Path | str) -> Iterator[os.DirEntry]:
     """Yield every file under ``folder`` (none if it is missing) as ``os.walk`` would list them, a folder's files
     before its subfolders', each in name order, skipping hidden files and caches and not entering linked folders.
-    Entries, not paths: tens of thousands of ``Path`` objects cost more than the walk."""
+    Entries, not paths: tens of thousands of ``Path`` objects cost more than the walk. A ``folder`` that is itself a
+    link is not entered either: the build refuses it (issue 26) and reads nothing through it, not even to hash it."""
+    if os.path.islink(folder):
+        return
     try:
         with os.scandir(folder) as found:
             entries = sorted(found, key=lambda entry: entry.name)
