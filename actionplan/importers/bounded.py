@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.errors import Problems, bi
-from ..base.untrusted import LinkRefused, TooLarge, read_limited
+from ..base.untrusted import TooLarge, read_limited
 
 _CHUNK = 1 << 16
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -46,10 +46,8 @@ def read_input(path: Path, problems: Problems, limits: Limits = LIMITS) -> bytes
     """Return the bytes of an input file, or None after reporting it is larger than ``limits.file`` (found before
     reading it) or cannot be read."""
     try:
-        return read_limited(path, limits.file)
-    except LinkRefused:
-        path = path.resolve()  # an editor's own file, given on the command line: the link was theirs to make
-        return read_input(path, problems, limits) if not path.is_symlink() else None
+        # Resolved: the file is the editor's own, given on the command line, and a link to it was theirs to make.
+        return read_limited(path.resolve(), limits.file)
     except TooLarge as err:
         problems.add(path, 0, bi(f"the file is {err.size:,} bytes, more than the {err.limit:,} bytes an import reads",
                                  f"檔案有 {err.size:,} 位元組，超過匯入上限 {err.limit:,} 位元組"),

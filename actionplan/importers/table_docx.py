@@ -12,20 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from zipfile import BadZipFile
 
-from lxml import etree
-
 from docx import Document
 from docx.exceptions import InvalidXmlError
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..base.errors import Problems
 from ..content.sources import bi
 from .bounded import check_office_zip, read_input
 from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells
 from .table_rows import RowItem, TextItem, assemble
-
 
 DOCX_PARTS = ("[Content_Types].xml", "_rels/.rels")
 """The parts every .docx has, by which python-docx finds the others."""
