@@ -20,7 +20,6 @@ DOCS = sorted((ROOT / "docs").glob("*.md"))
 CONTENT_MODEL = (ROOT / "docs/content-model.md").read_text(encoding="utf-8")
 README_MAX_LINES = 300
 """A newcomer reads the README in five minutes; the reference is in docs/."""
-WRITTEN_ON_ANOTHER_BRANCH = {ROOT / "docs/security.md"}
 """Pages the README links that another branch adds; drop each once it is merged."""
 
 # build.py is a script beside the package, not part of it.
@@ -111,8 +110,6 @@ def test_every_relative_link_of_the_readme_and_docs_points_at_what_exists():
                 continue
             target, fragment = resolved
             where = f"{source.relative_to(ROOT)}:{line}: {href}"
-            if target in WRITTEN_ON_ANOTHER_BRANCH and not target.exists():
-                continue
             if not target.exists() or ROOT not in target.parents:
                 broken.append(where)
             elif fragment and target.suffix == ".md" and fragment not in anchors(target):

@@ -159,7 +159,7 @@ def project(tmp_path) -> Project:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "docs", root / "docs")
     for name in ("templates", "static"):
-        (root / name).symlink_to(REPO / name, target_is_directory=True)
+        shutil.copytree(REPO / name, root / name)  # not linked: the build refuses links among its sources
     return Project(root)
 
 
@@ -203,8 +203,6 @@ def test_a_rebuild_with_nothing_changed_does_nothing_and_one_after_a_template_ch
     guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
     edited = build(project, site, strict=True, search=False, reuse=Reuse())  # the guide pages, which hold both languages
     assert edited.rendered == 2 and "這份指南" in (site / "zh/guide/index.html").read_text(encoding="utf-8")
-    (project.root / "templates").unlink()
-    shutil.copytree(REPO / "templates", project.root / "templates")
     base = project.root / "templates/base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<!-- changed --></footer>"), encoding="utf-8")
     changed = build(project, site, strict=True, search=False, reuse=Reuse())
