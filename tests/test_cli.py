@@ -1,6 +1,7 @@
 """The command line: every command has help, check and new behave as editors need."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_new_scaffolds_an_entry_that_check_then_asks_to_fill_in(mini_site):
     assert (mini_site.content / "outcomes/2025-Q1/2.1.1.customs.en.md").exists()
     checked = run("check", "--root", str(mini_site.root))
     assert checked.exit_code == 1
-    assert "content/outcomes/2025-Q1/2.1.1.customs.md:12: the entry has no text" in checked.output
+    assert "content/outcomes/2025-Q1/2.1.1.customs.md:14: the entry has no text" in checked.output
     path.write_text(text + "本季查扣仿冒品12件。\n", encoding="utf-8")
     (mini_site.content / "outcomes/2025-Q1/2.1.1.customs.en.md").write_text(
         (mini_site.content / "outcomes/2025-Q1/2.1.1.customs.en.md").read_text(encoding="utf-8") + "12 seizures.\n",
@@ -89,3 +90,42 @@ def test_strict_check_fails_on_warnings_alone(make_site):
         '連結「http://example.org/」使用不加密的 http: use https:// if the site supports it | 若對方網站支援，請改用 https://',
         "Build failed: 1 warning and --strict. 建置失敗：1 個警告（--strict 模式視同錯誤）。",
     ]
+
+
+def test_new_scaffolds_one_entry_after_another_and_refuses_an_existing_one(mini_site):
+    root = str(mini_site.root)
+    first = run("new", "--root", root, "--measure", "2.1.1", "--agency", "關務署", "--quarter", "2025-Q1")
+    assert first.exit_code == 0, first.output
+    # The first file is still unwritten (check says "the entry has no text"): that is no reason to refuse the next.
+    second = run("new", "--root", root, "--measure", "1.1.1", "--agency", "tipo", "--quarter", "2025-Q1")
+    assert second.exit_code == 0, second.output
+    assert "Created content/outcomes/2025-Q1/1.1.1.tipo.md" in second.output
+    again = run("new", "--root", root, "--measure", "2.1.1", "--agency", "customs", "--quarter", "2025-Q1")
+    assert again.exit_code == 2
+    assert "content/outcomes/2025-Q1/2.1.1.customs.md already exists" in again.output
+    assert "no text" not in again.output and "Traceback" not in again.output
+
+
+def test_new_still_stops_on_a_broken_agency_registry(make_site):
+    project = make_site({"agencies.yaml": "agencies:\n  - id: tipo\n    zh: [\n"})
+    result = run("new", "--root", str(project.root), "--measure", "1.1.1", "--agency", "tipo", "--quarter", "2025-Q1")
+    assert result.exit_code == 1
+    assert "content/agencies.yaml:" in result.output
+    assert not (project.content / "outcomes/2025-Q1").exists()
+
+
+def test_every_optional_field_of_the_scaffold_passes_strict_check_once_uncommented(mini_site):
+    root = str(mini_site.root)
+    assert run("new", "--root", root, "--measure", "2.1.1", "--agency", "customs", "--quarter", "2025-Q1",
+               "--en", "--today", "2025-04-10").exit_code == 0
+    for name, body in (("2.1.1.customs.md", "本季查扣仿冒品12件。\n"), ("2.1.1.customs.en.md", "12 seizures.\n")):
+        path = mini_site.content / "outcomes/2025-Q1" / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        fields = [line for line in lines if re.match(r"# [a-z_]+: ", line)]  # a commented-out field, not a note
+        assert [f[2:].split(":")[0] for f in fields] == ["completion", "remarks"], lines
+        # What an editor does: delete the "# " in front of each optional field, and nothing else.
+        path.write_text("\n".join(line[2:] if line in fields else line for line in lines) + "\n" + body,
+                        encoding="utf-8")
+    strict = run("check", "--root", root, "--strict")
+    assert strict.exit_code == 0, strict.output
+    assert strict.output.strip() == "Content OK. 內容檢查通過。"

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..content.agencies import AgencyIndex
 from ..base.errors import BuildFailed, Problems
+from ..base.project import Project
+from ..content.agencies import AgencyIndex
+from ..content.corpus import build_corpus
 from ..content.fields import did_you_mean
 from ..content.models import QUARTER_PATTERN, Quarter
-from ..build.pipeline import Project, load
 
 
 class ScaffoldRefused(click.UsageError):
@@ -20,10 +21,7 @@ class ScaffoldRefused(click.UsageError):
 def new_entry(project: Project, measure_id: str, agency_name: str, quarter_text: str, plan_id: str | None,
               with_english: bool, today: date) -> list[Path]:
     """Write the entry file (and its English twin when asked) and return their paths."""
-    problems = Problems(project.root)
-    corpus = load(project, problems)
-    if corpus is None:
-        raise BuildFailed(problems)
+    corpus = _registry_and_plans(project)
     if not QUARTER_PATTERN.match(quarter_text):
         raise ScaffoldRefused(f"quarter must look like 2024-Q3, not \"{quarter_text}\" | 季別請寫成 2024-Q3 的形式")
     quarter = Quarter.parse(quarter_text)
@@ -77,8 +75,28 @@ def _front_matter(plan_id: str, measure_id: str, agency_id: str, quarter: Quarte
         f"agency: {agency_id}",
         f"quarter: {quarter.id}",
         f"updated: {today.isoformat()}",
-        "# completion: 經常辦理    # 完成期程 (optional | 選填)" if not english else "# completion: Ongoing",
-        '# remarks: ""            # 備註 (optional | 選填)' if not english else '# remarks: ""',
+        # Editors uncomment a field by deleting its "# ": each optional field stands alone on its line, its note on
+        # the line above, so that what is left is a whole field (a note after a value would be a YAML comment).
+        "# 完成期程 (optional | 選填):" if not english else "# Completion (optional):",
+        "# completion: 經常辦理" if not english else "# completion: Ongoing",
+        "# 備註 (optional | 選填):" if not english else "# Remarks (optional):",
+        '# remarks: ""' ,
         "---",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _registry_and_plans(project: Project):
+    """Return the corpus with its plans and agency registry, or stop with the problems of the files it needs.
+
+    The entry written names a plan, a measure and an agency, so only the files those come from must be sound: a
+    problem in another entry (the one just scaffolded and not yet written, for one) is for `check` to report."""
+    problems = Problems(project.root)
+    corpus = build_corpus(project.content, problems)
+    outcomes = problems.rel(project.content / "outcomes") + "/"
+    needed = [p for p in problems.found if not p.path.startswith(outcomes)]
+    if corpus is None or any(p.severity == "error" for p in needed) or corpus.incomplete:
+        only = Problems(project.root)
+        only.include(needed)
+        raise BuildFailed(only)
+    return corpus
