@@ -2,17 +2,59 @@
 """Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-import click
+ROOT = Path(__file__).resolve().parent
+_TRIED_VENV = "ACTIONPLAN_TRIED_VENV"
+"""Set when this script runs itself again with the project's .venv, so that it does so at most once."""
+
+
+def _setup_command(venv: Path) -> str:
+    """Return the one-time setup an editor types in the project folder, for this system."""
+    if os.name == "nt":
+        return r"py -m venv .venv && .venv\Scripts\python -m pip install -e ."
+    return ("python3 -m venv .venv && " if not venv.exists() else "") + ".venv/bin/python -m pip install -e ."
+
+
+def _without_dependencies(missing: ImportError) -> None:
+    """Run this script again with the project's .venv when it has one and this is not it; else say what to install.
+
+    Editors type `python build.py ...` in a fresh terminal, where `python` is the system's, without the packages."""
+    venv = ROOT / ".venv"
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    inside = Path(sys.prefix).resolve() == venv.resolve()
+    if python.exists() and not inside and not os.environ.get(_TRIED_VENV):
+        os.environ[_TRIED_VENV] = "1"
+        argv = [str(python), str(Path(__file__).resolve()), *sys.argv[1:]]
+        if os.name == "nt":  # os.execv on Windows returns to the shell before the command has run
+            import subprocess
+
+            sys.exit(subprocess.call(argv))
+        os.execv(argv[0], argv)
+    name = missing.name or str(missing)
+    command = _setup_command(venv)
+    sys.stderr.write(
+        f"build.py: the packages the site needs are not installed (no module \"{name}\") | "
+        f"尚未安裝本站所需的套件（缺少「{name}」）: run once, in {ROOT}: {command} | "
+        f"請在 {ROOT} 執行一次：{command}\n"
+        f"Then `python build.py ...` works in any terminal. 之後在任何終端機都能執行 `python build.py ...`。\n")
+    sys.exit(1)
+
+
+try:  # every package the commands import, checked before any of them is
+    import click
+    import jinja2  # noqa: F401
+    import markdown_it  # noqa: F401
+    import yaml  # noqa: F401
+except ImportError as _missing:
+    _without_dependencies(_missing)
 
 from actionplan.editors import scaffold
 from actionplan.base.errors import BuildFailed, Problems
 from actionplan.build.pipeline import Project, build, check, load
-
-ROOT = Path(__file__).resolve().parent
 
 
 def _project(root: str | None) -> Project:

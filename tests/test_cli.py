@@ -1,7 +1,10 @@
 """The command line: every command has help, check and new behave as editors need."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -129,3 +132,51 @@ def test_every_optional_field_of_the_scaffold_passes_strict_check_once_uncomment
     strict = run("check", "--root", root, "--strict")
     assert strict.exit_code == 0, strict.output
     assert strict.output.strip() == "Content OK. 內容檢查通過。"
+
+
+# The interpreter an editor's fresh terminal has: the system's, without this project's packages (-S: no site-packages).
+SYSTEM_PYTHON = [getattr(sys, "_base_executable", None) or sys.executable, "-S"]
+
+
+def _script_folder(tmp_path: Path) -> Path:
+    """Return a folder holding build.py and the package beside it, as a clone does, and no .venv yet."""
+    folder = tmp_path / "clone"
+    folder.mkdir()
+    shutil.copy(Path(cli_module.__file__), folder / "build.py")
+    (folder / "actionplan").symlink_to(Path(cli_module.__file__).parent / "actionplan", target_is_directory=True)
+    return folder
+
+
+def _run_script(python: list[str], folder: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "ACTIONPLAN_TRIED_VENV")}
+    return subprocess.run([*python, str(folder / "build.py"), *args], capture_output=True, text=True, env=env,
+                          cwd=folder, timeout=120)
+
+
+def test_build_py_without_its_packages_says_what_to_run_in_both_languages(tmp_path, mini_site):
+    folder = _script_folder(tmp_path)
+    result = _run_script(SYSTEM_PYTHON, folder, "check", "--root", str(mini_site.root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        'build.py: the packages the site needs are not installed (no module "click") | 尚未安裝本站所需的套件（缺少「click」）: '
+        f"run once, in {folder}: python3 -m venv .venv && .venv/bin/python -m pip install -e . | "
+        f"請在 {folder} 執行一次：python3 -m venv .venv && .venv/bin/python -m pip install -e .",
+        "Then `python build.py ...` works in any terminal. 之後在任何終端機都能執行 `python build.py ...`。",
+    ]
+
+
+def test_build_py_runs_itself_with_the_projects_venv_from_a_fresh_terminal(tmp_path, mini_site):
+    folder = _script_folder(tmp_path)
+    # The .venv the one-time setup made: here, the one these tests run in, which has the packages.
+    (folder / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    result = _run_script(SYSTEM_PYTHON, folder, "check", "--root", str(mini_site.root))
+    assert (result.returncode, result.stdout.strip(), result.stderr) == (0, "Content OK. 內容檢查通過。", "")
+
+
+def test_build_py_in_a_venv_without_the_packages_says_to_install_them_there(tmp_path, mini_site):
+    folder = _script_folder(tmp_path)
+    subprocess.run([SYSTEM_PYTHON[0], "-m", "venv", "--without-pip", str(folder / ".venv")], check=True, timeout=120)
+    result = _run_script([str(folder / ".venv/bin/python")], folder, "check", "--root", str(mini_site.root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"run once, in {folder}: .venv/bin/python -m pip install -e . |" in result.stderr
