@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -18,11 +19,33 @@ def run(*args: str):
     return CliRunner().invoke(cli_module.cli, list(args), catch_exceptions=False)
 
 
-def test_every_command_has_help():
-    for command in ("build", "check", "serve", "new", "import-table"):
-        result = run(command, "--help")
+def _both_languages(text: str | None) -> bool:
+    return bool(text) and bool(re.search(r"[A-Za-z]{3}", text)) and bool(re.search(r"[\u4e00-\u9fff]{2}", text))
+
+
+def test_every_command_has_help_in_both_languages():
+    listing = run("--help")
+    commands = listing.output.partition("\nCommands:\n")[2]  # the usage line above ends in "[ARGS]..."
+    assert listing.exit_code == 0 and commands and "..." not in commands and "…" not in commands
+    assert _both_languages(cli_module.cli.help)
+    assert set(cli_module.cli.commands) >= {"build", "check", "serve", "new", "import-table", "status"}
+    for name, command in cli_module.cli.commands.items():
+        result = run(name, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output and "--help" in result.output
+        assert _both_languages(command.help), name
+        # The list of commands shows each short help whole: click would cut a long one with "...".
+        assert _both_languages(command.short_help), name
+        assert f"  {name}  " in commands and command.short_help in " ".join(commands.split()), name
+        for param in command.get_params(click.Context(command)):
+            if isinstance(param, click.Option):
+                assert _both_languages(param.help), f"{name} {param.opts}: {param.help!r}"
+
+
+def test_the_root_option_says_it_is_the_project_folder():
+    for name, command in cli_module.cli.commands.items():
+        root = next(p for p in command.params if p.name == "root")
+        assert "project" in root.help and "content/" in root.help and "專案資料夾" in root.help, name
 
 
 def test_check_passes_on_the_shipped_content():
@@ -70,7 +93,7 @@ def test_build_reports_pages_and_writes_the_site(mini_site, tmp_path):
     result = run("build", "--root", str(mini_site.root), "--out", str(tmp_path / "out"), "--no-search")
     assert result.exit_code == 0, result.output
     # 40, a tracking page per quarter, a page per goal with entries in each quarter and the guide, in both languages
-    assert "Built 52 pages" in result.output
+    assert "Built 52 pages" in result.output and "已建置 52 頁" in result.output
     assert (tmp_path / "out/zh/index.html").exists()
 
 
