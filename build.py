@@ -242,9 +242,14 @@ def status_command(quarter: str, output_format: str, root: str | None) -> None:
 
 def parse_quarter(text: str):
     """Return the quarter written 2018-Q3, or stop with a usage error."""
+    from actionplan.content.fields import quarter_written
     from actionplan.content.models import QUARTER_PATTERN, Quarter
 
     if not QUARTER_PATTERN.match(text):
+        written = quarter_written(text)
+        if written is not None:
+            raise click.BadParameter(f"{text} is {written.id}: write --quarter {written.id} | "
+                                     f"{text}即 {written.id}，請寫成 --quarter {written.id}", param_hint="--quarter")
         raise click.BadParameter(f"write it like 2018-Q3, not \"{text}\" | 請寫成 2018-Q3 的形式", param_hint="--quarter")
     return Quarter.parse(text)
 

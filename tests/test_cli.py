@@ -15,6 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import build as cli_module  # noqa: E402
 
 
+ROOT_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
 def run(*args: str):
     return CliRunner().invoke(cli_module.cli, list(args), catch_exceptions=False)
 
@@ -79,7 +82,7 @@ def test_new_refuses_unknown_measure_agency_and_quarter(mini_site):
     assert 'measure "1.1.2" is not in plan 2024-2026' in unknown_measure.output
     assert 'did you mean "1.1.1"?' in unknown_measure.output
     unknown_agency = run("new", "--root", root, "--measure", "1.1.1", "--agency", "tipoo", "--quarter", "2024-Q3")
-    assert unknown_agency.exit_code == 2 and 'did you mean "tipo"?' in unknown_agency.output
+    assert unknown_agency.exit_code == 2 and 'did you mean "tipo (經濟部智慧財產局)"?' in unknown_agency.output
     bad_quarter = run("new", "--root", root, "--measure", "1.1.1", "--agency", "tipo", "--quarter", "2024Q3")
     assert bad_quarter.exit_code == 2 and "2024-Q3" in bad_quarter.output
     outside = run("new", "--root", root, "--measure", "1.1.1", "--agency", "tipo", "--quarter", "2030-Q1")
@@ -203,3 +206,29 @@ def test_build_py_in_a_venv_without_the_packages_says_to_install_them_there(tmp_
     result = _run_script([str(folder / ".venv/bin/python")], folder, "check", "--root", str(mini_site.root))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"run once, in {folder}: .venv/bin/python -m pip install -e . |" in result.stderr
+
+
+def test_new_names_the_agencies_near_an_unknown_one_and_those_of_the_measure(make_site):
+    project = make_site({"agencies.yaml": (ROOT_FIXTURES / "mini/agencies.yaml").read_text(encoding="utf-8")
+                         + "  - id: npa\n    zh: 內政部警政署\n    short_zh: 警政署\n    en: National Police Agency\n"})
+    result = run("new", "--root", str(project.root), "--measure", "2.1.1", "--agency", "警察局", "--quarter", "2024-Q3")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    message = " ".join(result.output.split("Error: ", 1)[1].split())
+    assert message.startswith('unknown agency "警察局" | 機關名冊中沒有「警察局」; did you mean "npa (內政部警政署)"?; '
+                              "the measure is reported by customs (財政部關務署)")
+    assert "every agency and its id is in content/agencies.yaml" in message
+    assert "是否要寫「npa (內政部警政署)」？本措施由 customs (財政部關務署)" in message
+
+
+def test_new_says_which_measures_a_plan_has_and_what_a_roc_quarter_is(mini_site):
+    root = str(mini_site.root)
+    measure = run("new", "--root", root, "--measure", "9.9.9", "--agency", "tipo", "--quarter", "2024-Q3")
+    assert measure.exit_code == 2
+    assert " ".join(measure.output.split()).endswith(
+        'Error: measure "9.9.9" is not in plan 2024-2026 | 方案 2024-2026 沒有執行措施「9.9.9」; '
+        "plan 2024-2026 numbers its measures 1.1.1 to 2.1.1; each is listed on the plan page of the site and in "
+        "content/plans/ | 方案 2024-2026 的措施編號自 1.1.1 至 2.1.1，逐項列於網站的方案頁面及 content/plans/")
+    quarter = run("new", "--root", root, "--measure", "1.1.1", "--agency", "tipo", "--quarter", "民國113年第3季")
+    assert quarter.exit_code == 2
+    assert "民國113年第3季 is 2024-Q3: write --quarter 2024-Q3 | 民國113年第3季即 2024-Q3，請寫成 --quarter 2024-Q3" \
+        in " ".join(quarter.output.split())

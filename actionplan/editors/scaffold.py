@@ -10,7 +10,7 @@ from ..base.errors import BuildFailed, Problems
 from ..base.project import Project
 from ..content.agencies import AgencyIndex
 from ..content.corpus import build_corpus
-from ..content.fields import did_you_mean
+from ..content.fields import closest, did_you_mean, either, quarter_hint, unknown_measure
 from ..content.models import QUARTER_PATTERN, Quarter
 
 
@@ -23,7 +23,8 @@ def new_entry(project: Project, measure_id: str, agency_name: str, quarter_text:
     """Write the entry file (and its English twin when asked) and return their paths."""
     corpus = _registry_and_plans(project)
     if not QUARTER_PATTERN.match(quarter_text):
-        raise ScaffoldRefused(f"quarter must look like 2024-Q3, not \"{quarter_text}\" | 季別請寫成 2024-Q3 的形式")
+        raise ScaffoldRefused(f"quarter must look like 2024-Q3, not \"{quarter_text}\" | 季別請寫成 2024-Q3 的形式，"
+                              f"而非「{quarter_text}」; " + quarter_hint(quarter_text, "--quarter "))
     quarter = Quarter.parse(quarter_text)
     if plan_id is None:
         covering = corpus.editions_in_force(quarter)
@@ -38,13 +39,12 @@ def new_entry(project: Project, measure_id: str, agency_name: str, quarter_text:
         raise ScaffoldRefused(f"{quarter.id} is outside plan {plan.id} | 該季不在方案 {plan.id} 實施期間內")
     measure = corpus.measure(plan_id, measure_id)
     if measure is None:
-        raise ScaffoldRefused(f"measure \"{measure_id}\" is not in plan {plan_id} | 方案中沒有執行措施「{measure_id}」; "
-                              + did_you_mean(measure_id, [m.id for m in plan.measures]))
+        raise ScaffoldRefused("; ".join(unknown_measure(measure_id, plan_id, [m.id for m in plan.measures])))
     index = AgencyIndex(corpus.agencies.values())
     agency_id = index.find(agency_name)
     if agency_id is None:
         raise ScaffoldRefused(f"unknown agency \"{agency_name}\" | 機關名冊中沒有「{agency_name}」; "
-                              + did_you_mean(agency_name, [*corpus.agencies, *index.names()]))
+                              + _agencies_like(agency_name, corpus, index, measure.lead.ids + measure.co.ids))
     folder = project.content / "outcomes" / quarter.id
     paths = [folder / f"{measure.id}.{agency_id}.md"]
     if with_english:
@@ -84,6 +84,27 @@ def _front_matter(plan_id: str, measure_id: str, agency_id: str, quarter: Quarte
         "---",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _agencies_like(name: str, corpus, index: AgencyIndex, responsible: tuple[str, ...]) -> str:
+    """Return the agencies closest to a name the registry lacks, and those responsible for the measure, with where
+    the whole list is: an editor who typed 警察局 learns of 內政部警政署 (npa)."""
+    names = {agency.zh: agency_id for agency_id, agency in corpus.agencies.items()}
+    names.update({agency.short_zh: agency_id for agency_id, agency in corpus.agencies.items() if agency.short_zh})
+    near = closest(name, [*corpus.agencies, *names])
+    found = [f"{names.get(n, n)} ({corpus.agencies[names.get(n, n)].zh})" for n in near]
+    found = list(dict.fromkeys(found))
+    lead = [f"{i} ({corpus.agencies[i].zh})" for i in dict.fromkeys(responsible) if i in corpus.agencies]
+    en, zh = [], []
+    if found:
+        en.append(f"did you mean {either(found, 'en')}?")
+        zh.append(f"是否要寫{either(found, 'zh')}？")
+    if lead:
+        en.append(f"the measure is reported by {', '.join(lead)}")
+        zh.append(f"本措施由 {'、'.join(lead)} 填報")
+    en.append("every agency and its id is in content/agencies.yaml and on the site's agencies page")
+    zh.append("所有機關及其代號見 content/agencies.yaml 及網站「主協辦機關」頁")
+    return "; ".join(en) + " | " + "；".join(zh).replace("？；", "？")
 
 
 def _registry_and_plans(project: Project):
