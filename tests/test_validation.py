@@ -62,15 +62,18 @@ def test_front_matter_syntax_error_is_the_only_problem_of_the_file(make_site):
     ]
 
 
-@pytest.mark.parametrize("old, new, line", [
-    ("title:\n  zh:", "title:\n\tzh:", 3),
-    ("\npublisher:", "\n\tpublisher:", 10),
+@pytest.mark.parametrize("old, new, line, message", [
+    ("title:\n  zh:", "title:\n\tzh:", 3, TAB_LINE),
+    # A top-level field is not indented at all: "indent with spaces" would lead to a worse error.
+    ("\npublisher:", "\n\tpublisher:", 10,
+     'a Tab character before the field "publisher" | 欄位「publisher」前面有 Tab 字元: delete the Tab: "publisher:" '
+     "starts at the beginning of the line, as the other fields do | 請刪除 Tab：「publisher:」要從行首寫起，與其他欄位對齊"),
 ])
-def test_tab_indentation_is_reported_as_tab_with_line_and_column(make_site, old, new, line):
+def test_tab_indentation_is_reported_as_tab_with_line_and_column(make_site, old, new, line, message):
     site = fixture_text("site.yaml")
     assert old in site
     project = make_site({"site.yaml": site.replace(old, new, 1)})
-    assert errors(project) == [f"content/site.yaml:{line}:1: {TAB_LINE}"]
+    assert errors(project) == [f"content/site.yaml:{line}:1: {message}"]
 
 
 # 2. Duplicate keys
@@ -295,8 +298,10 @@ def test_empty_required_date_is_reported_at_its_line(make_site):
 def test_missing_agency_is_reported_at_the_front_matter(make_site):
     project = make_site({CUSTOMS: customs(agency=None)})
     assert errors(project) == [
-        f'{CUSTOMS_PATH}:2: field "agency" is required | 必須填寫「agency」欄位: '
-        'write "agency: …" (Reporting agency), e.g. agency: tipo | 請填寫「agency: …」（填報機關），例如 agency: tipo',
+        f'{CUSTOMS_PATH}:2: field "agency" is missing from the front matter, between the two --- lines | '
+        "front matter（兩行 --- 之間）缺少「agency」欄位: "
+        # The example is the file's own agency, as its name says, not the schema's.
+        'write "agency: …" (Reporting agency), e.g. agency: customs | 請填寫「agency: …」（填報機關），例如 agency: customs',
     ]
 
 

@@ -468,7 +468,8 @@ def _with_english(zh: str | None, en: str | None) -> Text | None:
 
 def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, index: AgencyIndex,
                          measures: dict[str, list[str]] | None = None) -> dict | None:
-    read = FieldReader(doc.path, problems)
+    read = FieldReader(doc.path, problems, _examples_from_name(doc.path, index, measures),
+                       ("the front matter, between the two --- lines", "front matter（兩行 --- 之間）"))
     if doc.unreadable:
         return None
     data = read.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
@@ -617,3 +618,20 @@ def _report_other_folder(read: FieldReader, doc: SourceDoc, fields: dict, quarte
                   f"move {both} back to content/outcomes/{quarter}/",
                   f"若為 {folder} 的執行成效，請在 {names_zh} 寫 quarter: {folder}；若為 {quarter} 的，"
                   f"請把{both_zh}移回 content/outcomes/{quarter}/"), "E-FILE-NAME")
+
+
+def _examples_from_name(path: Path, index: AgencyIndex, measures: dict[str, list[str]] | None) -> dict[str, str]:
+    """Return the lines a missing field would be, as the file's place says them (outcomes/2024-Q3/3.1.5.tipo.md):
+    its quarter, measure and agency, and its plan where a single plan has that measure."""
+    named = _named_ids(path)
+    examples = {}
+    if QUARTER_PATTERN.match(named["quarter"]):
+        examples["quarter"] = f"quarter: {named['quarter']}"
+    if MEASURE_ID_PATTERN.match(named["measure"]):
+        examples["measure"] = f"measure: \"{named['measure']}\""
+        having = [plan for plan, ids in (measures or {}).items() if named["measure"] in ids]
+        if len(having) == 1:
+            examples["plan"] = f"plan: \"{having[0]}\""
+    if named["agency"] in index.agencies:
+        examples["agency"] = f"agency: {named['agency']}"
+    return examples

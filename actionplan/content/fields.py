@@ -207,10 +207,10 @@ def _reads_as_text(value: str) -> bool:
         return False
 
 
-def _write_hint(about: Field, en: str, zh: str) -> str:
-    """Return what to write in a field, with its name for editors and an example where the schema has them."""
+def _write_hint(about: Field, en: str, zh: str, example: str | None = None) -> str:
+    """Return what to write in a field, with its name for editors and an example: ``example``, else the schema's."""
     en, zh = f"{en} ({about.title('en')})", f"{zh}（{about.title('zh')}）"
-    example = example_line(about)
+    example = example or example_line(about)
     if example:
         en, zh = f"{en}, e.g. {example}", f"{zh}，例如 {example}"
     return bi(en, zh)
@@ -223,9 +223,14 @@ def _invisible(node: Node) -> list[Spot]:
 class FieldReader:
     """Reads typed fields from the mappings of one file and reports every problem at its line."""
 
-    def __init__(self, path: Path, problems: Problems) -> None:
+    def __init__(self, path: Path, problems: Problems, examples: dict[str, str] | None = None,
+                 where: tuple[str, str] | None = None) -> None:
         self.path = path
         self.problems = problems
+        self.examples = examples or {}
+        """A line to write for a missing field, by its name, where the file itself tells its value (its name does)."""
+        self.where = where
+        """Where the fields are, in English and Chinese, for the message of a missing one: ("the front matter", …)."""
 
     def error(self, line: int, message: str, hint: str = "", code: str = "E-CONTENT", col: int = 0) -> None:
         """Report an error in this file."""
@@ -273,8 +278,12 @@ class FieldReader:
                     hint = _write_hint(about, f"write \"{key}:\" with zh: and en: lines under it",
                                        f"請填寫「{key}:」，並在底下縮排寫 zh: 與 en:")
                 else:
-                    hint = _write_hint(about, f"write \"{key}: …\"", f"請填寫「{key}: …」")
-                self.error(line, bi(f"field \"{key}\" is required", f"必須填寫「{key}」欄位"), hint, "E-FIELD-REQUIRED")
+                    hint = _write_hint(about, f"write \"{key}: …\"", f"請填寫「{key}: …」", self.examples.get(key))
+                if self.where is not None and key not in mapping.key_lines:
+                    message = bi(f"field \"{key}\" is missing from {self.where[0]}", f"{self.where[1]}缺少「{key}」欄位")
+                else:
+                    message = bi(f"field \"{key}\" is required", f"必須填寫「{key}」欄位")
+                self.error(line, message, hint, "E-FIELD-REQUIRED")
             return None
         return node
 
