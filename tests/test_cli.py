@@ -232,3 +232,10 @@ def test_new_says_which_measures_a_plan_has_and_what_a_roc_quarter_is(mini_site)
     assert quarter.exit_code == 2
     assert "民國113年第3季 is 2024-Q3: write --quarter 2024-Q3 | 民國113年第3季即 2024-Q3，請寫成 --quarter 2024-Q3" \
         in " ".join(quarter.output.split())
+
+
+def test_new_is_not_stopped_by_a_stray_file_elsewhere_in_the_content(make_site):
+    project = make_site({"notes.yaml": "todo: ask customs\n"})
+    assert run("check", "--root", str(project.root)).exit_code == 1  # check reports the stray file
+    result = run("new", "--root", str(project.root), "--measure", "1.1.1", "--agency", "tipo", "--quarter", "2025-Q1")
+    assert result.exit_code == 0, result.output

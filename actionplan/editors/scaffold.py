@@ -114,8 +114,10 @@ def _registry_and_plans(project: Project):
     problem in another entry (the one just scaffolded and not yet written, for one) is for `check` to report."""
     problems = Problems(project.root)
     corpus = build_corpus(project.content, problems)
-    outcomes = problems.rel(project.content / "outcomes") + "/"
-    needed = [p for p in problems.found if not p.path.startswith(outcomes)]
+    content = problems.rel(project.content) + "/"
+    # Without a corpus (site.yaml or strings.yaml unusable) every problem is said; else those of the registry and plans.
+    needed = [p for p in problems.found
+              if corpus is None or p.path == content + "agencies.yaml" or p.path.startswith(content + "plans/")]
     if corpus is None or any(p.severity == "error" for p in needed) or corpus.incomplete:
         only = Problems(project.root)
         only.include(needed)
