@@ -405,6 +405,12 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
             code = "E-YAML-TAB"
             message = bi("a Tab character is used for indentation", "以 Tab 字元縮排")
             hint = bi("indent with spaces, not Tab", "請用空白縮排，不要用 Tab")
+            key = _top_level_key(text.split("\n"), mark.line) if mark else None
+            if key is not None:
+                # Indenting it with spaces instead, as the hint above says, would make it a worse error.
+                message = bi(f"a Tab character before the field \"{key}\"", f"欄位「{key}」前面有 Tab 字元")
+                hint = bi(f"delete the Tab: \"{key}:\" starts at the beginning of the line, as the other fields do",
+                          f"請刪除 Tab：「{key}:」要從行首寫起，與其他欄位對齊")
         elif misplaced is not None:
             index, at, char = misplaced
             if char == "indent":
@@ -423,6 +429,27 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
             hint = bi("check the indentation and quoting on this line and the one above", "請檢查本行與上一行的縮排及引號")
         problems.add(path, line, message, hint, code=code, col=col)
         return None
+
+
+_INDENTED_KEY = re.compile(r"^[ \t]*\t[ \t]*([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
+
+
+def _top_level_key(lines: list[str], index: int) -> str | None:
+    """Return the field name on line ``index`` when a Tab indents it where a top-level field belongs: the line
+    before it (comments and blank lines aside) is a whole field at the start of its line, or there is none."""
+    if index >= len(lines):
+        return None
+    found = _INDENTED_KEY.match(lines[index])
+    if not found:
+        return None
+    for before in reversed(lines[:index]):
+        if not before.strip() or before.lstrip().startswith("#"):
+            continue
+        if before.strip() == "---":
+            break  # the front matter's first field
+        opens_block = re.search(r":[ \t]*(?:#.*)?$", before) is not None  # "goals:" opens what is indented under it
+        return found.group(1) if not before[:1].isspace() and not opens_block else None
+    return found.group(1)
 
 
 def report_invisible(problems: Problems, path: Path, what: str, what_zh: str, spot: Spot) -> None:
