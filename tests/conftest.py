@@ -153,7 +153,8 @@ def installed_tool(path: str) -> Path:
     return tool
 
 
-# What the quality gates measured in this run, printed at the end so CI's log carries the README's figures.
+# What the quality gates measured in this run, printed at the end so CI's log carries the figures of
+# docs/quality-gates.md.
 FIGURES: dict[str, int | str] = {}
 
 

@@ -95,9 +95,10 @@ def test_no_link_on_either_guide_page_is_broken(published_site):
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("zh", ["一每季要交什麼何時交", "二新增一筆執行成效", "三實例智慧財產局民國107年第3季-措施-322", "四檢查與預覽",
+    ("zh", ["開始之前一次性的安裝", "一每季要交什麼何時交", "二新增一筆執行成效", "三實例智慧財產局民國107年第3季-措施-322", "四檢查與預覽",
             "五看懂錯誤訊息", "六送出合併請求pull-request", "七誰還沒交"]),
-    ("en", ["1-what-to-submit-and-when", "2-adding-an-entry", "3-a-worked-example-tipo-2018-q3-measure-322",
+    ("en", ["before-you-start-a-one-time-setup", "1-what-to-submit-and-when", "2-adding-an-entry",
+            "3-a-worked-example-tipo-2018-q3-measure-322",
             "4-checking-and-previewing", "5-reading-an-error", "6-opening-a-pull-request", "7-who-has-not-reported-yet"]),
 ])
 def test_sections_have_githubs_ids_and_a_table_of_contents(published_site, lang, expected):

@@ -18,6 +18,7 @@ from jinja2 import Environment
 
 from ..base.errors import Problems
 from ..base.project import Project
+from ..base.untrusted import linked_paths, report_links
 from ..checks.validate import validate
 from ..content.corpus import build_corpus
 from ..content.guide import load_guide
@@ -97,6 +98,9 @@ def _load(project: Project, problems: Problems, timings: dict[str, float], texts
     """Read, load, plan the pages and validate: return the corpus and its pages, or None and no pages when the
     content has errors. The HTML made of the texts checked is kept in ``texts``."""
     started = time.perf_counter()
+    # Every link among the sources is an error, reported with the others; the readers pass over links, so the rest of
+    # the content is still checked, and nothing outside the repository is read (docs/security.md).
+    report_links(linked_paths(project.sources), problems)
     corpus = build_corpus(project.content, problems, reuse.entry_reads() if reuse is not None else None)
     guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
     timings["load"] = time.perf_counter() - started

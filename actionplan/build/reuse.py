@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import BytecodeCache, Environment
 
 from ..base.project import Project
+from ..base.untrusted import linked_paths
 from ..checks.validate import link_targets
 from ..content.corpus import EntryReads
 from ..content.markdown import RenderedTexts
@@ -69,9 +70,10 @@ class Reuse:
         self.state = BuildState.load(out_dir)
         self.recorded = dataclasses.replace(self.state)  # as the last build left it; hashing updates ``state``
         self.options = build_options(strict, search)
-        sources = [project.content, project.docs, project.templates, project.static]
-        self.inputs = self.state.hash_sources(sources, self.options)
+        self.inputs = self.state.hash_sources(project.sources, self.options)
         report.timings["sources"] = time.perf_counter() - started
+        if linked_paths(project.sources):
+            return False  # straight to loading, which reports the links: a link is never read, not even by a patch
         self.index_current = self.state.search_index == self.state.inputs  # made from the last build's pages
         self.search_index = ""
         """The ``inputs`` of the pages the search index this build leaves was made from."""

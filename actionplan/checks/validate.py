@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..content.agencies import is_responsible
 from ..base.errors import WARNING, Problem, Problems
-from ..content.fields import did_you_mean, unknown_agency
+from ..content.fields import did_you_mean, unknown_agency, unknown_measure
 from ..content import markdown
 from ..content.markdown import LinkTargets, RenderedTexts, check_markdown
 from ..content.models import Corpus, Outcome, Plan, Site
@@ -70,10 +70,7 @@ def _check_outcomes(corpus: Corpus, outcomes, problems: Problems, targets: LinkT
             measure = corpus.measure(plan.id, outcome.measure)
             if measure is None:
                 problems.add(outcome.path, lines["measure"],
-                             bi(f"measure \"{outcome.measure}\" is not in plan {plan.id}",
-                                f"方案 {plan.id} 沒有執行措施「{outcome.measure}」"),
-                             did_you_mean(outcome.measure, [m.id for m in plan.measures])
-                             or bi("look the number up on the plan page", "請在方案頁面查詢措施編號"),
+                             *unknown_measure(outcome.measure, plan.id, [m.id for m in plan.measures]),
                              code="E-MEASURE-UNKNOWN")
             elif outcome.agency in corpus.agencies and not is_responsible(corpus.agencies, outcome.agency, measure.lead.ids + measure.co.ids) and outcome.note is None:
                 problems.add(outcome.path, lines["agency"],

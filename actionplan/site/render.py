@@ -9,7 +9,9 @@ from pathlib import Path, PurePosixPath
 from types import MethodType
 from typing import NamedTuple
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
@@ -18,6 +20,7 @@ from ..content.i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, 
 from .facets import Facets, page_facets
 from ..content.models import Corpus, Measure, Outcome, Text
 from ..base.parallel import ordered_map
+from ..base.untrusted import is_linked, regular_files
 from .routes import PageSpec, entry_id, entry_page_keys, page_path
 from .write import write_page
 from .data.addresses import feed_path, slice_path
@@ -37,12 +40,25 @@ class _PageContext(Context):
         return Context.call(__self, __obj, *args, **kwargs)
 
 
+class UnlinkedLoader(FileSystemLoader):
+    """Loads templates from one folder, never through a symbolic link (issue 26): a pull request could otherwise
+    put a link to any file of the build machine where a template is, and the page would publish it."""
+
+    def get_source(self, environment: Environment, template: str):
+        folder = Path(self.searchpath[0])
+        path = folder.joinpath(*split_template_path(template))
+        if is_linked(path, folder.parent):
+            raise TemplateNotFound(template, f"{template}: a symbolic link, which templates may not be | "
+                                             f"{template}：版型不可為符號連結")
+        return super().get_source(environment, template)
+
+
 def make_environment(templates_dir: Path, compiled: BytecodeCache | None = None) -> Environment:
     """Return the Jinja environment: HTML autoescaped, undefined names an error rather than a blank; templates
     compiled are kept in ``compiled``, where given."""
     env = Environment(
         bytecode_cache=compiled,
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=UnlinkedLoader(str(templates_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -56,11 +72,16 @@ def make_environment(templates_dir: Path, compiled: BytecodeCache | None = None)
 
 
 def asset_versions(static_dir: Path) -> dict[str, str]:
-    """Return a short content hash per static file, so browsers refetch only what changed."""
+    """Return a short content hash per static file, so browsers refetch only what changed; links are not followed."""
     return {
-        p.relative_to(static_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-        for p in sorted(static_dir.rglob("*")) if p.is_file()
+        p.relative_to(static_dir).as_posix(): _file_sha256(p)[:10] for p in regular_files(static_dir)
     }
+
+
+def _file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, read in chunks: a static file a pull request adds can be of any size."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class PageHelpers:

@@ -17,7 +17,7 @@ from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from ..content.sources import bi
 from ..content.tracking import tracking_report
 from .data.page import add_open_data
-from .kinds import KINDS
+from .kinds import KINDS, check_context
 
 
 _CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
@@ -238,7 +238,9 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
     pages: list[PageSpec] = []
     for lang in LANGUAGES:
         def add(kind: str, key: str, updated: date, source: tuple[Path, int] | None = None, **context) -> None:
-            template = KINDS[kind].template
+            declared = KINDS[kind]
+            check_context(declared, context)  # the rule patches rely on, checked on every page planned
+            template = declared.template
             path, line = source or (templates / template, 0)
             page = PageSpec(kind, lang, key, template, updated, context, path, line)
             if scope is None or scope.covers(page):
