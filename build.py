@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, import-whitepaper,
+status."""
 from __future__ import annotations
 
 import sys
@@ -116,6 +117,29 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
         click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
     click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date. "
                f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
+
+
+@cli.command("import-whitepaper")
+@click.argument("table", type=click.Path(dir_okay=False, exists=True))
+@click.option("--id", "paper_id", required=True, help="The white paper's id, its folder under content/whitepapers/: 2025-cnfi.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' in a new whitepaper.yaml (default: today).")
+@click.option("--dry-run", is_flag=True, help="Check and list what would be written; write nothing.")
+@root_option
+def import_whitepaper_command(table: str, paper_id: str, today, dry_run: bool, root: str | None) -> None:
+    """Import the agencies' responses to a white paper (部會辦理情形), as its text export, .docx or .odt."""
+    from actionplan.importers.whitepaper import import_whitepaper
+
+    project = _project(root)
+    day = today.date() if today else date.today()
+    result, problems = import_whitepaper(project, Path(table).resolve(), paper_id, day, dry_run=dry_run)
+    _print_warnings(problems)
+    verb = "Would write" if dry_run else "Wrote"
+    for path in sorted(result.writes):
+        click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
+    click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date; "
+               f"{result.bookmarks} Word bookmarks dropped. {'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，"
+               f"{len(result.unchanged)} 個已是最新；刪除 {result.bookmarks} 個 Word 書籤。")
 
 
 @cli.command("status")
