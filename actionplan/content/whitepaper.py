@@ -18,6 +18,7 @@ from pathlib import Path
 from ..base.errors import WARNING, Problems
 from .agencies import AgencyIndex
 from .fields import FieldReader, did_you_mean, unknown_agency
+from .i18n import chinese_number
 from .models import Text
 from .schema import shape
 from .sources import Mapping, Scalar, SourceDoc, bi, read_sources
@@ -29,6 +30,8 @@ STATUSES = ("adopted", "partly-adopted", "under-study", "not-adopted")
 """The adoption statuses (議題參採), in the order the source lists the options."""
 STATUS_ZH = {"adopted": "已參採", "partly-adopted": "部分參採", "under-study": "研議中", "not-adopted": "不參採"}
 STATUS_OF_ZH = {zh: status for status, zh in STATUS_ZH.items()}
+ISSUE_PAGE_WEIGHT = 45_000
+"""The bytes of Chinese text an issue's page holds at most before it is cut into parts (pages stay under 25 KB gzipped)."""
 UNCHECKED = "☐"
 """The glyph of an option not chosen; the chosen option's glyph was lost in the export."""
 _OPTION = re.compile(r"^(已參採|部分參採|研議中|不參採)\s*(?:[（(](.*)[）)])?\s*$", re.S)
@@ -80,6 +83,8 @@ class Response:
     """延續議題 as written; None where the source leaves it blank: not stated, which is not "no"."""
     note: Text | None
     """The site's note where the source is unclear."""
+    order: int | None
+    """Where it stands among the responses to its recommendation in the source."""
     path: Path
     en_path: Path | None
     lines: dict[str, int] = field(default_factory=dict, compare=False)
@@ -125,6 +130,11 @@ class Recommendation:
     @property
     def anchor(self) -> str:
         return "rec-" + self.id.replace(".", "-")
+
+    @property
+    def issue_key(self) -> str:
+        """``1-3``: the address of its issue's page."""
+        return f"{self.chapter}-{self.issue}"
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,47 @@ class WhitePaper:
 
     def issue_of(self, response: Response) -> Issue | None:
         return next((i for i in self.issues if i.key == response.issue_key), None)
+
+    @cached_property
+    def issue_parts(self) -> dict[str, list[tuple[Recommendation, ...]]]:
+        """Return, by issue key, its recommendations cut, between recommendations, into parts of at most
+        ``ISSUE_PAGE_WEIGHT`` bytes of text (theirs and their responses'): an issue's page, and its further parts'
+        pages, each stay within the site's page budget. One part where they all fit."""
+        weights = {r.id: len(r.text.zh.encode()) for r in self.recommendations}
+        for response in self.responses:
+            if response.recommendation in weights:
+                weights[response.recommendation] += len(response.progress.zh.encode()) + 600
+        parts: dict[str, list[tuple[Recommendation, ...]]] = {}
+        for issue in self.issues:
+            cut: list[list[Recommendation]] = [[]]
+            weight = 0
+            for rec in issue.recommendations:
+                if cut[-1] and weight + weights[rec.id] > ISSUE_PAGE_WEIGHT:
+                    cut.append([])
+                    weight = 0
+                cut[-1].append(rec)
+                weight += weights[rec.id]
+            parts[issue.key] = [tuple(part) for part in cut]
+        return parts
+
+    def recommendation_page(self, recommendation: Recommendation) -> str:
+        """Return the key of the issue page (or part) that shows a recommendation: ``2025-cnfi/1-2/part-2``."""
+        for number, part in enumerate(self.issue_parts[recommendation.issue_key], start=1):
+            if recommendation in part:
+                return f"{self.id}/{recommendation.issue_key}" + (f"/part-{number}" if number > 1 else "")
+        return f"{self.id}/{recommendation.issue_key}"
+
+    def issue_label(self, issue: Issue, lang: str) -> str:
+        """Return 議題三 / Issue 3 (with the chapter where the white paper has several)."""
+        chapter = f"{issue.chapter}." if len(self.chapters) > 1 else ""
+        return f"議題{chinese_number(issue.number)}" if lang == "zh" else f"Issue {chapter}{issue.number}"
+
+    def recommendation_label(self, recommendation: Recommendation, lang: str) -> str:
+        """Return 議題三(三) / Recommendation 3.3, as each language numbers them."""
+        if lang == "zh":
+            return f"議題{chinese_number(recommendation.issue)}({chinese_number(recommendation.number)})"
+        chapter = f"{recommendation.chapter}." if len(self.chapters) > 1 else ""
+        return f"Recommendation {chapter}{recommendation.issue}.{recommendation.number}"
 
 
 def status_counts(responses) -> dict[str, int]:
@@ -337,15 +388,15 @@ def _build_responses(docs: list[SourceDoc], paper: WhitePaper, index: AgencyInde
             paper.id, fields["recommendation"], fields["agency"], fields["reported_as"], fields["progress_heading"],
             Text(_body(doc), en_body), fields["laws_heading"],
             Text(laws, en.get("laws")) if laws is not None else None, fields["statuses"], fields["continuing"],
-            Text(fields["note"], en.get("note")) if fields["note"] else None, doc.path, en_doc.path if en_doc else None,
-            fields["lines"]))
+            Text(fields["note"], en.get("note")) if fields["note"] else None, fields["order"], doc.path,
+            en_doc.path if en_doc else None, fields["lines"]))
     for key, (doc, fields) in english.items():
         problems.add(doc.path, fields["lines"]["recommendation"],
                      bi("this English translation has no Chinese response with the same recommendation and agency",
                         "這份英文翻譯找不到相同建議事項及機關的中文回應"),
                      bi(f"name it after the Chinese file: {key}.en.md", f"請依中文檔命名為 {key}.en.md"),
                      code="E-TRANSLATION-ORPHAN")
-    return sorted(responses, key=lambda r: (order.get(r.recommendation, len(order)), r.lines.get("position", 0), r.agency))
+    return sorted(responses, key=lambda r: (order.get(r.recommendation, len(order)), r.order or 0, r.agency))
 
 
 def _body(doc: SourceDoc) -> str:
@@ -402,7 +453,7 @@ def _response_fields(doc: SourceDoc, paper: WhitePaper, index: AgencyIndex, prob
                        bi("write what the agency answered (目前進度及未來規劃) below the front matter",
                           "請在 front matter 下方填寫機關的辦理情形（目前進度及未來規劃）"), "E-FIELD-REQUIRED")
             return None
-    if any(values.get(key) is None for key in front.shape.required):
+    if any(values.get(key) is None for key in front.shape.required - {"status"}):
         return None
     if not _named_right(read, doc, values, data):
         return None
