@@ -18,6 +18,8 @@ PAGES = {
     "home": "", "plan": "2018", "measure": "2018/7.1.2", "agencies": "", "agency": "ida", "quarters": "",
     "quarter": "2018-q3", "quarter-goal": "2018-q3/9", "tracking": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "",
     "open-data": "", "404": "", "guide": "",
+    "whitepaper": "2025-cnfi", "whitepaper-issue": "2025-cnfi/1-3", "whitepaper-response": "2025-cnfi/1-3-3-moea",
+    "whitepaper-agency": "2025-cnfi/moea", "whitepaper-status": "2025-cnfi/not-adopted",
 }
 EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo")]
 SEARCHES = {"zh": "營業秘密", "en": "customs"}
