@@ -94,6 +94,23 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
                "請在 front matter 下方填寫執行成效，再執行 python build.py check")
 
 
+@cli.command("new-response")
+@click.option("--whitepaper", "paper_id", required=True, help="The white paper's id, e.g. 2025-cnfi.")
+@click.option("--recommendation", required=True, help="chapter.issue.recommendation, e.g. 1.3.3 (壹、三、(三)).")
+@click.option("--agency", required=True, help="Responding agency: id (moea), name (經濟部) or abbreviation (MOEA).")
+@click.option("--en", "with_english", is_flag=True, help="Also create the English translation file.")
+@root_option
+def new_response_command(paper_id: str, recommendation: str, agency: str, with_english: bool, root: str | None) -> None:
+    """Create a white-paper response file for one recommendation and agency, ready to fill in."""
+    from actionplan.editors.whitepaper_scaffold import new_response
+
+    project = _project(root)
+    for path in new_response(project, paper_id, recommendation, agency, with_english):
+        click.echo(f"Created {path.relative_to(project.root).as_posix()}")
+    click.echo("Fill in status: and the answer below the front matter, then run: python build.py check | "
+               "請填寫 status: 及 front matter 下方的回應內容，再執行 python build.py check")
+
+
 @cli.command("import-table")
 @click.argument("table", type=click.Path(dir_okay=False, exists=True))
 @click.option("--quarter", required=True, help="Quarter the table reports, e.g. 2018-Q3 (民國107年7月至9月).")

@@ -27,7 +27,7 @@ from actionplan.content.sources import split_front_matter
 from conftest import FIXTURES, ROOT
 from mini import CUSTOMS, CUSTOMS_PATH, PLAN, TIPO_EN, entry
 
-SCHEMAS = ROOT / "actionplan" / "schemas"
+SCHEMAS = ROOT / "actionplan" / "content" / "schemas"
 VSCODE = ROOT / ".vscode"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 

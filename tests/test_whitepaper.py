@@ -194,3 +194,16 @@ def test_a_response_page_and_the_agency_and_measure_pages(site):
     assert status.count('href="/zh/whitepapers/2025-cnfi/responses/') == 3
     english = (site / "en" / "whitepapers" / PAPER / "responses" / "1-1-1-moda" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh-Hant-TW"' in english and "translation pending" in english.lower()
+
+
+def test_search_finds_a_response_by_type_status_and_agency_and_links_to_it(browser, server):
+    from test_search import ask, results
+
+    page = browser.new_page()
+    ask(page, server, "/zh/search/?q=著作權法&type=response&status=under-study&agency=moea")
+    found = results(page)
+    assert [r["url"] for r in found] == ["/zh/whitepapers/2025-cnfi/responses/1-3-3-moea/"]
+    assert found[0]["type"] == "白皮書回應"
+    ask(page, server, "/zh/search/?q=著作權法&type=response&status=adopted&agency=moea")
+    assert "/zh/whitepapers/2025-cnfi/responses/1-3-3-moea/" not in [r["url"] for r in results(page)]
+    page.close()

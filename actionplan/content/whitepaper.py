@@ -122,6 +122,8 @@ class Recommendation:
     link_note: Text | None
     """Why the site links it to those measures."""
     line: int
+    measures_line: int = 0
+    """The line of its ``measures:`` field, where a measure that is not in the plan is reported."""
 
     @property
     def id(self) -> str:
@@ -362,7 +364,8 @@ def _build_issue(read: FieldReader, node, issue_shape, chapter: int, expected: i
         if r_num is None or heading is None or title is None or text is None:
             continue
         recommendations.append(Recommendation(chapter, number or expected, r_num, heading, title, text,
-                                              rec.value("measures"), rec.value("link_note"), r_map.line))
+                                              rec.value("measures"), rec.value("link_note"), r_map.line,
+                                              r_map.key_lines.get("measures", r_map.line)))
     heading, title = fields.value("heading"), fields.value("title")
     if number is None or heading is None or title is None:
         return None
