@@ -207,3 +207,37 @@ def test_search_finds_a_response_by_type_status_and_agency_and_links_to_it(brows
     ask(page, server, "/zh/search/?q=著作權法&type=response&status=adopted&agency=moea")
     assert "/zh/whitepapers/2025-cnfi/responses/1-3-3-moea/" not in [r["url"] for r in results(page)]
     page.close()
+
+
+def test_new_response_scaffolds_a_file_that_check_then_asks_to_fill_in(tmp_path):
+    project = _copy_project(tmp_path)
+    runner = CliRunner()
+    again = runner.invoke(cli, ["new-response", "--whitepaper", PAPER, "--recommendation", "1.3.3", "--agency", "moea",
+                                "--root", str(tmp_path)])
+    assert again.exit_code == 2 and "already exists" in again.output
+    unknown = runner.invoke(cli, ["new-response", "--whitepaper", PAPER, "--recommendation", "1.3.9", "--agency", "moe",
+                                  "--root", str(tmp_path)])
+    assert unknown.exit_code == 2 and "1.3.9" in unknown.output
+    made = runner.invoke(cli, ["new-response", "--whitepaper", PAPER, "--recommendation", "1.3.3", "--agency", "教育部",
+                               "--en", "--root", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    target = project.content / "whitepapers" / PAPER / "responses" / "1.3.3.moe.md"
+    assert target.exists() and (target.parent / "1.3.3.moe.en.md").exists()
+    assert "order: 2" in target.read_text(encoding="utf-8")
+    checked = runner.invoke(cli, ["check", "--root", str(tmp_path)])
+    assert checked.exit_code == 1
+    assert "1.3.3.moe.md:" in checked.output and "status" in checked.output and "Traceback" not in checked.output
+
+
+def test_a_link_to_a_measure_that_is_not_in_the_plan_is_reported_at_its_line(tmp_path):
+    project = _copy_project(tmp_path)
+    path = project.content / "whitepapers" / PAPER / "whitepaper.yaml"
+    text = path.read_text(encoding="utf-8").replace('"2024-2026/5.2.1"', '"2024-2026/5.2.9"')
+    path.write_text(text, encoding="utf-8")
+    from actionplan.build.pipeline import check
+    with pytest.raises(BuildFailed) as failed:
+        check(project)
+    found = [p for p in failed.value.problems.errors if p.code == "E-MEASURE-UNKNOWN"]
+    assert len(found) == 1 and found[0].path == f"content/whitepapers/{PAPER}/whitepaper.yaml"
+    assert "2024-2026/5.2.9" in text.split("\n")[found[0].line - 1]
+    assert "did you mean" in found[0].hint
