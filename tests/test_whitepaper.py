@@ -178,8 +178,10 @@ def test_the_overview_shows_the_counts_in_a_chart_and_a_table_in_both_languages(
         html = (site / lang / "whitepapers" / PAPER / "index.html").read_text(encoding="utf-8")
         assert "<svg" in html and "<script" not in html
         table = html[html.index('<table class="wp-counts">'):]
-        for n in counts.values():
-            assert f"<td>{n}</td>" in table
+        for status, n in counts.items():
+            row = re.search(rf'status/{status}/">.*?</tr>', table, re.S).group(0)
+            alone = sum(1 for r in corpus.whitepapers[PAPER].responses if [c.status for c in r.statuses] == [status])
+            assert re.findall(r"<td>(\d+)</td>", row) == [str(n), str(alone)]
         assert word in html
 
 

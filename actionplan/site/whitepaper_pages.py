@@ -38,7 +38,8 @@ def _paper_pages(corpus: Corpus, paper: WhitePaper, lang: str, page_spec: type) 
 
     counts = status_counts(paper.responses)
     tally = agency_tally(paper)
-    add("whitepaper", paper.id, counts=counts, several=several(paper.responses), tally=tally)
+    alone = status_counts(r for r in paper.responses if len(r.statuses) == 1)
+    add("whitepaper", paper.id, counts=counts, alone=alone, several=several(paper.responses), tally=tally)
     for issue in paper.issues:
         parts = paper.issue_parts[issue.key]
         for number, recommendations in enumerate(parts, start=1):
