@@ -243,3 +243,11 @@ def test_a_link_to_a_measure_that_is_not_in_the_plan_is_reported_at_its_line(tmp
     assert len(found) == 1 and found[0].path == f"content/whitepapers/{PAPER}/whitepaper.yaml"
     assert "2024-2026/5.2.9" in text.split("\n")[found[0].line - 1]
     assert "did you mean" in found[0].hint
+
+
+def test_search_reads_a_compatibility_ideograph_as_the_character_readers_type_and_the_page_keeps_it(site):
+    from actionplan.site.search import indexable
+
+    page = (site / "zh" / "whitepapers" / PAPER / "responses" / "1-3-4-motc" / "index.html").read_text(encoding="utf-8")
+    assert "\uf969" in page  # 數 as the source writes it, in 數位轉型培力
+    assert "\uf969" not in indexable(page) and "\u6578\u200b位" in indexable(page)
