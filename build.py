@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, import-whitepaper,
+status."""
 from __future__ import annotations
 
 import os
@@ -182,6 +183,28 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
                "請在 front matter 下方填寫執行成效，再執行 python build.py check")
 
 
+@command("new-response", "Create a white-paper response file. 新增白皮書回應檔。")
+@click.option("--whitepaper", "paper_id", required=True,
+              help="The white paper's id, e.g. 2025-cnfi. 白皮書代號，如 2025-cnfi。")
+@click.option("--recommendation", required=True,
+              help="chapter.issue.recommendation, e.g. 1.3.3 (壹、三、(三)). 建議的章.議題.建議編號，如 1.3.3。")
+@click.option("--agency", required=True,
+              help="Responding agency: id (moea), name (經濟部) or abbreviation (MOEA). 回應機關：代號、名稱或簡稱。")
+@click.option("--en", "with_english", is_flag=True,
+              help="Also create the English translation file. 一併建立英文翻譯檔。")
+@root_option
+def new_response_command(paper_id: str, recommendation: str, agency: str, with_english: bool, root: str | None) -> None:
+    """Create a white-paper response file for one recommendation and agency, ready to fill in.
+    為一項建議及一個機關新增白皮書回應檔，供填寫。"""
+    from actionplan.editors.whitepaper_scaffold import new_response
+
+    project = _project(root)
+    for path in new_response(project, paper_id, recommendation, agency, with_english):
+        click.echo(f"Created {path.relative_to(project.root).as_posix()} | 已建立 {path.relative_to(project.root).as_posix()}")
+    click.echo("Fill in status: and the answer below the front matter, then run: python build.py check | "
+               "請填寫 status: 及 front matter 下方的回應內容，再執行 python build.py check")
+
+
 @command("import-table", "Import a tracking table. 匯入列管追蹤表。")
 @click.argument("table", type=click.Path(dir_okay=False, exists=True))
 @click.option("--quarter", required=True,
@@ -209,6 +232,34 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
         click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
     click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date. "
                f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
+
+
+@command("import-whitepaper", "Import a white paper's responses. 匯入白皮書回應。")
+@click.argument("table", type=click.Path(dir_okay=False, exists=True))
+@click.option("--id", "paper_id", required=True,
+              help="The white paper's id, its folder under content/whitepapers/: 2025-cnfi. "
+                   "白皮書代號，即 content/whitepapers/ 下的資料夾名稱，如 2025-cnfi。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' in a new whitepaper.yaml (default: today). "
+                   "新建 whitepaper.yaml 時寫入的更新日期（預設為今天）。")
+@click.option("--dry-run", is_flag=True,
+              help="Check and list what would be written; write nothing. 只檢查並列出將寫入的檔案，不寫入。")
+@root_option
+def import_whitepaper_command(table: str, paper_id: str, today, dry_run: bool, root: str | None) -> None:
+    """Import the agencies' responses to a white paper (部會辦理情形), as its text export, .docx or .odt.
+    匯入各部會對白皮書建議的辦理情形（文字匯出檔、.docx 或 .odt）。"""
+    from actionplan.importers.whitepaper import import_whitepaper
+
+    project = _project(root)
+    day = today.date() if today else date.today()
+    result, problems = import_whitepaper(project, Path(table).resolve(), paper_id, day, dry_run=dry_run)
+    _print_warnings(problems)
+    verb = "Would write" if dry_run else "Wrote"
+    for path in sorted(result.writes):
+        click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
+    click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date; "
+               f"{result.bookmarks} Word bookmarks dropped. {'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，"
+               f"{len(result.unchanged)} 個已是最新；刪除 {result.bookmarks} 個 Word 書籤。")
 
 
 @command("status", "Who has reported this quarter. 本季列管：誰已填報。")

@@ -45,6 +45,12 @@ def schema_name_of(rel: str) -> str | None:
         return rel.removesuffix(".yaml")
     if fnmatch.fnmatch(rel, "plans/*/plan.yaml"):
         return "plan"
+    if fnmatch.fnmatch(rel, "whitepapers/*/whitepaper.yaml"):
+        return "whitepaper"
+    if fnmatch.fnmatch(rel, "whitepapers/*/responses/*.en.md"):
+        return "wp-response-en"
+    if fnmatch.fnmatch(rel, "whitepapers/*/responses/*.md"):
+        return "wp-response"
     if fnmatch.fnmatch(rel, "outcomes/*/*.en.md"):
         return "outcome-en"
     if fnmatch.fnmatch(rel, "outcomes/*/*.md"):
@@ -412,7 +418,7 @@ def test_vscode_wiring_covers_every_content_file_type():
     in_editor = {Path(p).name.removesuffix(".schema.json") for p in settings["yaml.schemas"]}
     # The YAML extension does not read front matter in Markdown files (redhat-developer/vscode-yaml#207): the entries
     # are checked by `check`, which the task runs and whose problems it shows in the editor.
-    by_task = {"outcome", "outcome-en"} if _check_task() else set()
+    by_task = {"outcome", "outcome-en", "wp-response", "wp-response-en"} if _check_task() else set()
     assert in_editor | by_task == set(schema.SCHEMA_NAMES)
     editing = (ROOT / "docs/editing.md").read_text(encoding="utf-8")
     assert "## Editing in VS Code" in editing

@@ -14,6 +14,7 @@ from ..content.models import Corpus, Outcome, Plan, Site
 from ..base.parallel import ordered_map
 from ..site.routes import PageSpec, page_anchors
 from ..content.schema import shape
+from .whitepaper import validate_whitepapers
 from ..content.sources import bi
 
 _PLAN_MARKDOWN = ("preface", "implementation", "tracking", "attachment")
@@ -37,6 +38,7 @@ def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec], known: d
     for plan in corpus.plans.values():
         _check_text_markdown(plan, plan.path, _PLAN_MARKDOWN, problems, targets)
     _check_text_markdown(corpus.site, corpus.site.path, _SITE_MARKDOWN, problems, targets)
+    validate_whitepapers(corpus, problems)
 
 
 def validate_entries(corpus: Corpus, outcomes: list[Outcome], problems: Problems, targets: LinkTargets | None,

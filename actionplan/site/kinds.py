@@ -48,6 +48,9 @@ class PageKind:
     count."""
     segment: Callable[[str], str] | None = None
     """Where the page's key is not its address's parts as they are: the address below the language folder."""
+    filters: Callable[[Context], Iterable[tuple[str, str]]] | None = None
+    """The search filters' values the page declares besides those its measures and entries give (``facets``): a
+    white paper's response gives its status and agency."""
 
     def address(self, lang: str, key: str) -> str:
         """Return the page's site-relative URL path in ``lang``, e.g. ``zh/plans/2024-2026/measures/3.1.5/``."""
@@ -113,6 +116,21 @@ KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
     _statement("privacy"),
     _statement("open-data"),
     PageKind("guide", "guide/", "guide.html"),
+    # A white paper and the agencies' responses to it (content/whitepaper.py, whitepaper_pages.py): no outcome entry.
+    PageKind("whitepaper", "whitepapers/{whitepaper}/", "whitepaper.html", search_type="whitepaper",
+             label=lambda c, lang: str(c["paper"].year)),
+    PageKind("whitepaper-issue", "whitepapers/{whitepaper}/issues/{issue}/…", "whitepaper_issue.html",
+             search_type="whitepaper", label=lambda c, lang: c["paper"].issue_label(c["issue"], lang),
+             segment=lambda key: "whitepapers/{}/issues/{}/".format(*key.split("/", 1)),
+             filters=lambda c: [("agency", r.agency) for r in c["responses"]]),
+    PageKind("whitepaper-response", "whitepapers/{whitepaper}/responses/{response}/", "whitepaper_response.html",
+             search_type="response", label=lambda c, lang: c["paper"].recommendation_label(c["recommendation"], lang),
+             filters=lambda c: [("agency", c["response"].agency),
+                                *(("status", choice.status) for choice in c["response"].statuses)]),
+    PageKind("whitepaper-agency", "whitepapers/{whitepaper}/agencies/{agency}/", "whitepaper_agency.html",
+             search_type="whitepaper", label=_agency_label, filters=lambda c: [("agency", c["agency"].id)]),
+    PageKind("whitepaper-status", "whitepapers/{whitepaper}/status/{status}/", "whitepaper_status.html",
+             search_type="whitepaper", filters=lambda c: [("status", c["status"])]),
     PageKind("404", "404.html", "404.html"),
 )}
 

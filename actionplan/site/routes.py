@@ -17,6 +17,7 @@ from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from ..content.sources import bi
 from ..content.tracking import tracking_report
 from .kinds import KINDS, check_context
+from .whitepaper_pages import whitepaper_pages
 
 
 _CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
@@ -298,6 +299,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
         add("404", "", site_updated)
     if scope is not None:
         return pages
+    pages += whitepaper_pages(corpus, PageSpec)
     if guide is not None:
         pages += _guide_pages(corpus, guide, pages)
     _report_unsafe_paths(pages, problems)
@@ -434,3 +436,4 @@ def _report_collisions(pages: list[PageSpec], problems: Problems) -> None:
                      bi(f"{second} and {first} both make the page {page.output}",
                         f"{second} 與 {first} 都會產生 {page.output} 這一頁"),
                      bi("give one of them another id", "請更改其中一個的代號"), code="E-OUTPUT-COLLISION")
+
