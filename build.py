@@ -118,6 +118,39 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
                f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
 
 
+@cli.command("import-document")
+@click.argument("export", type=click.Path(dir_okay=False, exists=True))
+@click.option("--id", "doc_id", required=True, help="The document's id, e.g. apec-ipeg-2019-sme-ip.")
+@click.option("--kind", type=click.Choice(["business-report", "meeting-report"]), required=True)
+@click.option("--issuer", required=True, help="Issuing agency's id, e.g. tipo.")
+@click.option("--title", required=True, help="The title as the source gives it.")
+@click.option("--period", default="未載明", show_default=True, help="The period as the source gives it.")
+@click.option("--date", "day", default="未載明", show_default=True, help="The date as the source gives it.")
+@click.option("--source", required=True, help="Where the text comes from.")
+@click.option("--reproduce", multiple=True,
+              help="A top-level section whose text to reproduce, by its mark (玖、); repeat it. Default: all.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Date to write as 'updated'.")
+@root_option
+def import_document_command(export: str, doc_id: str, kind: str, issuer: str, title: str, period: str, day: str,
+                            source: str, reproduce: tuple[str, ...], today, root: str | None) -> None:
+    """Import a whole document (a business report, a meeting report) from a PDF's text export into
+    content/documents/<id>.yaml, listing every line the PDF added that was removed."""
+    from actionplan.importers.pdf_document import import_document
+
+    project = _project(root)
+    problems = Problems(project.root)
+    target = project.content / "documents" / f"{doc_id}.yaml"
+    meta = {"id": doc_id, "kind": kind, "issuer": issuer, "title": title, "period": period, "date": day,
+            "source": source, "updated": (today.date() if today else date.today()).isoformat()}
+    removals = import_document(Path(export).resolve(), target, meta, set(reproduce) or None, problems)
+    if problems:
+        raise BuildFailed(problems)
+    for removal in removals or ():
+        click.echo(f"Removed {removal} 已移除")
+    click.echo(f"Wrote {target.relative_to(project.root).as_posix()} ({len(removals or ())} removals). "
+               f"已寫入，移除 {len(removals or ())} 處。")
+
+
 @cli.command("status")
 @click.option("--quarter", required=True, help="Quarter to track, e.g. 2018-Q3 (民國107年7月至9月).")
 @click.option("--format", "output_format", type=click.Choice(["text", "csv", "json", "md"]), default="text",

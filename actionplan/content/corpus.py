@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from .agencies import AgencyIndex
+from .documents import document_path, load_documents
 from ..base.errors import Problems
 from .fields import FieldReader, ShapedFields, did_you_mean, unknown_agency
 from .models import (
@@ -91,9 +92,10 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
                 else:
                     plans[plan.id] = plan
     outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads), problems)
+    documents = load_documents(by_path, problems)
     known = {"site.yaml", "strings.yaml", "agencies.yaml"}
     for rel, doc in by_path.items():
-        if rel not in known and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
+        if rel not in known and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")) and not document_path(rel):
             problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
                          bi("move entries to content/outcomes/<quarter>/ and plans to content/plans/<id>/plan.yaml",
                             "執行成效請放在 content/outcomes/<季>/，方案請放在 content/plans/<代號>/plan.yaml"),
@@ -105,7 +107,7 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
         if any(doc.unreadable for rel, doc in by_path.items() if rel.startswith(prefix))
     )
     return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)),
-                  incomplete)
+                  incomplete, documents)
 
 
 def _outcome_order(outcome: Outcome) -> tuple:

@@ -287,6 +287,8 @@ class Corpus:
     outcomes: tuple[Outcome, ...]
     incomplete: frozenset[str] = frozenset()
     """Parts whose file could not be read ("agencies", "plans"): references into them are not checked."""
+    documents: tuple = ()
+    """Whole documents that record what was done (``documents.Document``), in id order."""
 
     @cached_property
     def outcomes_by_quarter(self) -> dict[Quarter, tuple[Outcome, ...]]:

@@ -16,6 +16,7 @@ from ..content.i18n import LANGUAGES
 from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from ..content.sources import bi
 from ..content.tracking import tracking_report
+from .document_pages import document_pages
 from .kinds import KINDS
 
 
@@ -296,6 +297,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
         add("404", "", site_updated)
     if scope is not None:
         return pages
+    pages += document_pages(corpus, PageSpec)
     if guide is not None:
         pages += _guide_pages(corpus, guide, pages)
     _report_unsafe_paths(pages, problems)
