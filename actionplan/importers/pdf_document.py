@@ -169,7 +169,7 @@ def import_text(text: str) -> ImportedDocument:
             section = DraftSection(mark, level, number, raw=bool(RAW_SECTION.fullmatch(mark)))
             (stack[-1].sections if len(stack) > 1 else top).append(section)
             stack.append(section)
-            rest = line[len(mark):]
+            rest = line[len(mark):].strip()
             first = [(number, rest)] if rest.strip() else []
             # The heading's words run on while its lines are full and end no sentence.
             while first and not section.raw and not first[-1][1].endswith(_SENTENCE_END) \
