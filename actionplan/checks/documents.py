@@ -23,10 +23,11 @@ def _check_document(corpus: Corpus, document: Document, problems: Problems) -> N
                      code="E-AGENCY-UNKNOWN")
     for section in document.walk():
         if agencies_known and section.agency and section.agency not in corpus.agencies:
-            problems.add(document.path, section.line, *unknown_agency(section.agency, corpus.agencies),
+            problems.add(document.path, dict(section.key_lines).get("agency", section.line),
+                         *unknown_agency(section.agency, corpus.agencies),
                          code="E-AGENCY-UNKNOWN")
         for evidence in section.evidences:
-            if evidence.plan not in corpus.plans:
+            if evidence.plan not in corpus.plans:  # reported at the measure's line, beside the plan's
                 if "plans" not in corpus.incomplete:
                     problems.add(document.path, evidence.line,
                                  bi(f"unknown plan \"{evidence.plan}\"", f"沒有「{evidence.plan}」這個方案"),

@@ -42,7 +42,7 @@ class Evidence:
     why: Text
     """Briefly, why the section evidences the measure."""
     line: int = 0
-    """Its line in the document file."""
+    """The line of its measure in the document file."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class Section:
     sections: tuple["Section", ...]
     line: int
     """Its line in the document file."""
+    key_lines: tuple[tuple[str, int], ...] = ()
+    """The line of each of its fields, for problems with a value."""
 
     def walk(self):
         """Yield this section and every section under it, in reading order."""
@@ -205,6 +207,19 @@ class Document:
         """Return the key of the page that shows the section with ``anchor``."""
         return next(part.key for part in self.parts if anchor in part.anchors)
 
+    def trail(self, anchor: str) -> str:
+        """Return the numbering marks of a section and those above it, as one reads them: 玖、五、（三）."""
+        def find(sections, marks):
+            for section in sections:
+                here = marks + section.number
+                if section.anchor == anchor:
+                    return here
+                found = find(section.sections, here)
+                if found is not None:
+                    return found
+            return None
+        return find(self.sections, "") or ""
+
     def evidence_for(self, plan: str, measure: str) -> list[tuple[Section, Evidence]]:
         """Return the sections that evidence a measure, each with the site's reason."""
         return [(s, e) for s in self.walk() for e in s.evidences if e.plan == plan and e.measure == measure]
@@ -311,7 +326,7 @@ def _read_sections(read: FieldReader, nodes, section_shape, prefix: str, level: 
         if anchor in anchors:
             read.error(mapping.line, bi(f"two sections here are numbered \"{number}\"", f"此處有兩個章節編號都是「{number}」"),
                        bi("number each section as the source does", "請照來源為各節編號"), "E-ID-DUPLICATE")
-            failed = True
+            # The document still loads, so that the checks of its references report their problems in this run.
         anchors.add(anchor)
         evidences = []
         for item in fields.sequence("evidences") if fields.node("evidences") is not None else ():
@@ -324,7 +339,7 @@ def _read_sections(read: FieldReader, nodes, section_shape, prefix: str, level: 
             if plan is None or measure is None or why is None:
                 failed = True
             else:
-                evidences.append(Evidence(plan, measure, why, evidence.line))
+                evidences.append(Evidence(plan, measure, why, evidence.key_lines.get("measure", evidence.line)))
         children = _read_sections(read, fields.sequence("sections"), section_shape.inner("sections"), anchor, level + 1) \
             if fields.node("sections") is not None else ()
         lang = fields.identifier("lang") or "zh"
@@ -335,5 +350,5 @@ def _read_sections(read: FieldReader, nodes, section_shape, prefix: str, level: 
             continue
         sections.append(Section(number, anchor, level, fields.value("title"), fields.value("text"), fields.value("text_en"),
                                 lang, layout == "lines", fields.value("reproduced"), agency, fields.value("note"),
-                                tuple(evidences), children, mapping.line))
+                                tuple(evidences), children, mapping.line, tuple(sorted(mapping.key_lines.items()))))
     return None if failed else tuple(sections)
