@@ -17,9 +17,11 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "home": "", "plan": "2018", "measure": "2018/7.1.2", "agencies": "", "agency": "ida", "quarters": "",
     "quarter": "2018-q3", "quarter-goal": "2018-q3/9", "tracking": "2018-q3", "search": "", "about": "", "sitemap": "", "privacy": "",
-    "open-data": "", "404": "", "guide": "",
+    "open-data": "", "404": "", "guide": "", "documents": "", "document": "moea-business-report-109-h2",
+    "document-part": "apec-ipeg-2019-sme-ip/s-5-annex-2",
 }
-EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo")]
+EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo"), ("measure", "2024-2026/8.1.1"),
+               ("document", "apec-ipeg-2019-sme-ip")]
 SEARCHES = {"zh": "營業秘密", "en": "customs"}
 
 
