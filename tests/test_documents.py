@@ -284,7 +284,10 @@ def test_a_document_page_has_its_contents_anchors_and_figures_as_written(site):
 def test_english_pages_mark_the_chinese_they_show_and_the_annex_is_english_on_the_chinese_page(site):
     en = page(site, "en/documents/moea-business-report-109-h2")
     assert "Intellectual property" in en and "Making patent and trademark examination faster and better" in en
-    assert '<div lang="zh-Hant-TW">' in en and "English translation pending" in en
+    assert "the average time to dispose of an invention patent case fell to 13.9 months" in en
+    assert '<span class="num" lang="zh-Hant-TW">（一）</span>' in en
+    pending = page(site, "en/documents/apec-ipeg-2019-sme-ip")
+    assert '<div lang="zh-Hant-TW">' in pending and "English translation pending" in pending
     apec = Path(site / "zh/documents/apec-ipeg-2019-sme-ip")
     annex = next(p for p in apec.rglob("index.html") if 'id="s-5-annex-2"' in p.read_text(encoding="utf-8"))
     html = annex.read_text(encoding="utf-8")
