@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, import-document,
+status."""
 from __future__ import annotations
 
 import sys

@@ -15,7 +15,7 @@ def run(*args: str):
 
 
 def test_every_command_has_help():
-    for command in ("build", "check", "serve", "new", "import-table"):
+    for command in ("build", "check", "serve", "new", "import-table", "import-document"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Usage:" in result.output and "--help" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -159,7 +160,7 @@ class Document:
         """Return what its kind of document is called."""
         return KIND_LABELS[self.kind]
 
-    @property
+    @cached_property
     def page_keys(self) -> dict[str, str]:
         """Return, by section anchor, the key of the page that shows the section."""
         return {anchor: part.key for part in self.parts for anchor in part.anchors}
@@ -169,7 +170,7 @@ class Document:
         """Return the issuer and the agencies whose sections the document has."""
         return frozenset([self.issuer, *(s.agency for s in self.walk() if s.agency)])
 
-    @property
+    @cached_property
     def parts(self) -> tuple[Part, ...]:
         """Return the document's pages: its sections cut where the text grows past PART_WEIGHT."""
         blocks: list[list[PartBlock]] = [[]]
@@ -205,7 +206,7 @@ class Document:
 
     def page_of(self, anchor: str) -> str:
         """Return the key of the page that shows the section with ``anchor``."""
-        return next(part.key for part in self.parts if anchor in part.anchors)
+        return self.page_keys[anchor]
 
     def trail(self, anchor: str) -> str:
         """Return the numbering marks of a section and those above it, as one reads them: 玖、五、（三）."""

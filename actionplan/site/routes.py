@@ -151,6 +151,8 @@ def page_anchors(page: PageSpec) -> frozenset[str]:
         ids.update(f"agency-{group.agency.id}" for group in page.context["report"].groups)
     elif page.kind == "guide":
         ids.update(page.context["guide"].doc(page.lang).anchors)
+    elif page.kind in ("document", "document-part"):
+        ids.update(page.context["part"].anchors)
     return frozenset(ids)
 
 
