@@ -327,3 +327,17 @@ def test_document_pages_are_a_type_of_their_own_for_the_search(site):
     html = page(site, "zh/documents/apec-ipeg-2019-sme-ip")
     assert 'data-pagefind-meta="type:document"' in html
     assert '<option value="document">文件</option>' in page(site, "zh/search")
+
+
+def test_search_finds_documents_by_type_with_sub_results_at_their_sections(browser, server, published_site):
+    from test_search import ask, results
+
+    page = browser.new_page()
+    ask(page, server, "/zh/search/?q=生物材料寄存相互合作&type=document")
+    found = results(page)
+    assert [r["url"] for r in found] == ["/zh/documents/moea-business-report-109-h2/"]
+    assert found[0]["type"] == "文件" and found[0]["kind"].endswith("業務報告")
+    assert any(sub["url"] == "/zh/documents/moea-business-report-109-h2/#s-9-5" for sub in found[0]["subs"])
+    ask(page, server, "/zh/search/?q=生物材料寄存相互合作&type=measure")
+    assert all("/documents/" not in r["url"] for r in results(page))
+    page.close()
