@@ -123,11 +123,19 @@ def test_the_published_apec_report_is_the_import_of_the_source_whole():
     imported = import_text(seed(APEC))
     published = yaml.safe_load((ROOT / APEC_FILE).read_text(encoding="utf-8"))
 
-    def chars(sections) -> str:
-        return "".join(visible_characters((s.get("number") or "") + (s.get("title") or {}).get("zh", "") + (s.get("text") or ""))
-                       + chars(s.get("sections") or []) for s in sections)
+    def outline(imported_sections, shipped_sections) -> list[tuple]:
+        pairs = []
+        for mine, shipped in zip(imported_sections, shipped_sections, strict=True):
+            pairs.append(((mine.number, mine.title, "\n\n".join(mine.paragraphs)),
+                          (shipped.get("number") or "", (shipped.get("title") or {}).get("zh", ""), shipped.get("text") or "")))
+            pairs += outline(mine.sections, shipped.get("sections") or [])
+        return pairs
 
-    assert chars(published["sections"]) == document_characters(imported.sections)
+    pairs = outline(imported.sections, published["sections"])
+    assert len(pairs) == 45  # every numbered section and item of the report
+    assert [mine for mine, _ in pairs] == [shipped for _, shipped in pairs]
+    assert [s["number"] for s in published["sections"][3]["sections"]] == [
+        f"{n}、" for n in "一 二 三 四 五 六 七 八 九 十 十一 十二 十三".split()]
 
 
 def test_shipped_documents_load_with_their_metadata_and_links():

@@ -28,6 +28,9 @@ HEADING_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
 RAW_SECTION = re.compile(r"附件\s*\d+、")
 """A section whose lines are kept as the source lays them out (an agenda, a questionnaire): no numbering is read
 inside it, and its lines are not joined."""
+_TOPIC = re.compile(r"「[^」]+」：|圓桌論壇")
+"""A heading that is a sentence: a topic in brackets and who spoke on it, or the round table, as a meeting's agenda
+items are headed."""
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 _LINK = re.compile(r"(?:https?://|mailto:)\S+")
 _SENTENCE_END = tuple("。！？：:")
@@ -179,7 +182,9 @@ def import_text(text: str) -> ImportedDocument:
                 first.append(kept[index])
             if first:
                 words = _join(first, joins)
-                if words.endswith("。"):
+                # A sentence is the start of a numbered paragraph, unless it names a topic and its speaker, as an
+                # agenda item does (「topic」：by whom).
+                if words.endswith("。") and not _TOPIC.match(words):
                     section.paragraphs.append(words)  # a numbered paragraph, not a heading
                 else:
                     section.title = words
