@@ -114,6 +114,8 @@ def test_the_published_chapter_is_the_import_of_the_source_character_for_charact
     assert [(s["number"], s["title"]["zh"]) for s in shipped["sections"]] == [(s.number, s.title) for s in chapter.sections]
     assert [item["text"] for s in shipped["sections"] for item in s["sections"]] == [
         "\n\n".join(item.paragraphs) for s in chapter.sections for item in s.sections]
+    opening = published["sections"][0]
+    assert [opening["title"]["zh"], opening["text"]] == [imported.preamble.paragraphs[0], *imported.preamble.paragraphs[1:]]
     others = [s for s in published["sections"] if s.get("number") and s["number"] != "玖、"]
     assert len(others) == 11 and all(s["reproduced"] is False and "text" not in s for s in others)
     assert others[2]["number"] == "参、"  # U+53C2, as the source writes it
