@@ -351,3 +351,20 @@ def test_search_finds_documents_by_type_with_sub_results_at_their_sections(brows
     ask(page, server, "/zh/search/?q=生物材料寄存相互合作&type=measure")
     assert all("/documents/" not in r["url"] for r in results(page))
     page.close()
+
+
+def test_a_rebuild_after_an_edit_of_a_document_renders_the_measure_and_agency_pages_that_show_it(real_site):
+    out = real_site.root / "site"
+    build(real_site, out, search=False)
+    measure = out / "zh/plans/2024-2026/measures/8.1.1/index.html"
+    assert "/zh/documents/apec-ipeg-2019-sme-ip/#s-2" in measure.read_text(encoding="utf-8")
+    path = real_site.content / "documents/apec-ipeg-2019-sme-ip.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('      - plan: "2024-2026"\n        measure: "8.1.1"', '      - plan: "2024-2026"\n        measure: "8.1.2"'),
+                    encoding="utf-8")
+    build(real_site, out, search=False)
+    assert "/zh/documents/apec-ipeg-2019-sme-ip/#s-2" not in measure.read_text(encoding="utf-8")
+    assert "/zh/documents/apec-ipeg-2019-sme-ip/#s-2" in (out / "zh/plans/2024-2026/measures/8.1.2/index.html").read_text(encoding="utf-8")
+    path.write_text(text.replace("issuer: tipo", "issuer: moea"), encoding="utf-8")
+    build(real_site, out, search=False)
+    assert "/zh/documents/apec-ipeg-2019-sme-ip/" in (out / "zh/agencies/moea/index.html").read_text(encoding="utf-8")

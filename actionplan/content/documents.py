@@ -231,6 +231,17 @@ class Document:
         return list(dict.fromkeys(pairs))
 
 
+def related_sections(documents: tuple[Document, ...], plan: str, measure: str) -> tuple[tuple[Document, Section, Evidence], ...]:
+    """Return the sections of ``documents`` that evidence a measure, each with its document and the site's reason."""
+    return tuple((document, section, evidence) for document in documents
+                 for section, evidence in document.evidence_for(plan, measure))
+
+
+def documents_of(documents: tuple[Document, ...], agency: str) -> tuple[Document, ...]:
+    """Return the documents an agency issued or has a section of."""
+    return tuple(document for document in documents if agency in document.agencies)
+
+
 def anchor_part(number: str) -> str:
     """Return what a numbering mark adds to an anchor: 9 for 玖、, 12 for 十二、, 3 for （三） and (3), annex-1 for
     附件 1、, summary for 摘要; the mark itself, made an id, for any other."""

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, NamedTuple
 
 from ..base.errors import Problems
+from ..content.documents import documents_of, related_sections
 from ..content.guide import Guide, render_guide
 from ..content.i18n import LANGUAGES
 from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
@@ -257,7 +258,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
                 key = f"{plan.id}/{measure.id}"
                 add("measure", key, newest(recent, plan.updated),
                     (plan.path, measure.line), plan=plan, measure=measure, outcomes=recent,
-                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure))
+                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure),
+                    related=related_sections(corpus.documents, plan.id, measure.id))
                 for year, entries in years:
                     add("measure-year", f"{key}/{year}", newest(entries, plan.updated),
                         (plan.path, measure.line), plan=plan, measure=measure, outcomes=entries, year=year)
@@ -272,7 +274,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             archive = [quarter for quarter, _ in groups[1:]]
             add("agency", agency.id, newest(recent, site_updated, *plans_updated),
                 (content / "agencies.yaml", agency.line), agency=agency, outcomes=recent, archive=archive,
-                roles=_roles(corpus, agency))
+                roles=_roles(corpus, agency), documents=documents_of(corpus.documents, agency.id))
             for quarter, entries in groups[1:]:
                 add("agency-quarter", f"{agency.id}/{quarter.slug}", newest(entries),
                     (content / "agencies.yaml", agency.line), agency=agency, outcomes=entries, quarter=quarter)
