@@ -12,6 +12,7 @@ import click
 from actionplan.editors import scaffold
 from actionplan.base.errors import BuildFailed, Problems
 from actionplan.build.pipeline import Project, build, check, load
+from actionplan.build.reuse import Reuse
 
 ROOT = Path(__file__).resolve().parent
 
@@ -41,7 +42,7 @@ def build_command(out: str | None, no_search: bool, fresh: bool, root: str | Non
     """Check the content, render every page in both languages, and index them for search."""
     project = _project(root)
     out_dir = Path(out).resolve() if out else project.root / "site"
-    report = build(project, out_dir, strict=strict, search=not no_search, reuse=not fresh)
+    report = build(project, out_dir, strict=strict, search=not no_search, reuse=Reuse(fresh=fresh))
     _print_warnings(report.problems)
     stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in report.timings.items())
     if report.unchanged:

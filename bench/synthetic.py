@@ -4,7 +4,7 @@
     .venv/bin/python build.py check --strict   # run from OUT_DIR, or check(Project(OUT_DIR), strict=True)
 
 OUT_DIR becomes a project root: ``content/`` (rewritten on every run) and links to the repository's ``templates/``
-and ``static/``, so that ``build(Project(OUT_DIR), OUT_DIR / "site")`` builds it. The quarters are the last N
+and ``static/``, so that ``build(Project(OUT_DIR), OUT_DIR / "site", reuse=Reuse())`` builds it. The quarters are the last N
 years up to 2026-Q4, each filed under the three-year edition in force: the real 2024–2026 plan, and copies of it
 relabelled 2021–2023, 2018–2020… for earlier years. Every measure's lead agencies and some of its co-agencies
 report each quarter, with texts recombined from the real 2018-Q3 entries; about half have an English twin.
@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO))
 from actionplan.base.errors import Problems  # noqa: E402
 from actionplan.content.models import Measure, Quarter  # noqa: E402
 from actionplan.build.pipeline import Project, load  # noqa: E402
+from actionplan.build.reuse import Reuse
 
 LAST_YEAR = 2026
 REAL_EDITION = "2024-2026"

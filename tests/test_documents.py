@@ -368,3 +368,17 @@ def test_a_rebuild_after_an_edit_of_a_document_renders_the_measure_and_agency_pa
     path.write_text(text.replace("issuer: tipo", "issuer: moea"), encoding="utf-8")
     build(real_site, out, search=False)
     assert "/zh/documents/apec-ipeg-2019-sme-ip/" in (out / "zh/agencies/moea/index.html").read_text(encoding="utf-8")
+
+
+def test_every_english_text_of_a_document_states_the_figures_of_its_chinese():
+    from figures import missing_figures
+
+    problems = Problems(ROOT)
+    translated = 0
+    for document in load(Project(ROOT), problems).documents:
+        for section in document.walk():
+            for zh, en in ((section.text, section.text_en), *(((section.title.zh, section.title.en),) if section.title else ())):
+                if zh and en and section.lang == "zh":
+                    translated += 1
+                    assert missing_figures(zh, en) == [], (document.id, section.anchor)
+    assert translated > 60

@@ -12,6 +12,7 @@ import pytest
 from actionplan.base.errors import BuildFailed, Problems
 from actionplan.content.guide import GUIDE_FILES, load_guide
 from actionplan.build.pipeline import Project, build, check
+from actionplan.build.reuse import Reuse
 from actionplan.editors.serve import PreviewServer
 from conftest import ROOT
 from htmlpage import read_page
@@ -138,7 +139,7 @@ def test_the_shipped_guide_has_no_problem():
 
 def test_a_link_the_site_cannot_follow_is_text_and_a_site_address_without_a_page_stays_code(mini_site, tmp_path):
     write_guide(mini_site, GOOD + "\n措施頁 `/zh/plans/2018/measures/3.2.2/`、季頁 `/zh/quarters/2024-q3/`。\n")
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     html = guide_file(tmp_path / "site", "zh").read_text(encoding="utf-8")
     assert '<a href="/en/guide/#1-deadline">英文版</a>' in html
     assert "與 README。" in html  # ../README.md: a file of the repository, shown as its text
@@ -148,7 +149,7 @@ def test_a_link_the_site_cannot_follow_is_text_and_a_site_address_without_a_page
 
 def test_the_english_page_shows_the_chinese_guide_marked_when_there_is_no_translation(mini_site, tmp_path):
     write_guide(mini_site, GOOD.replace("(editors-guide.en.md#1-deadline)", "(#一期限)"), None)
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     page = read_page(guide_file(tmp_path / "site", "en"))
     assert "English translation pending; the Chinese original follows." in page.text
     assert any(lang == "zh-Hant-TW" and "機關填報指南" in text for lang, text in page.langs)
@@ -157,7 +158,7 @@ def test_the_english_page_shows_the_chinese_guide_marked_when_there_is_no_transl
 
 def test_without_a_guide_there_is_no_page_and_no_link_to_one(mini_site, tmp_path):
     write_guide(mini_site, None, None)
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     assert not (tmp_path / "site/zh/guide").exists()
     assert "/zh/guide/" not in (tmp_path / "site/zh/about/index.html").read_text(encoding="utf-8")
     assert broken_links(tmp_path / "site")[1] == []

@@ -274,8 +274,8 @@ def test_a_required_field_left_out_is_hinted_with_its_name_and_example(make_site
 
 
 def test_a_yaml_language_server_modeline_in_front_matter_is_accepted_as_a_comment(make_site):
-    # The YAML extension does not read front matter in Markdown (see README, "Editing in VS Code"); a modeline an
-    # editor pastes is harmless.
+    # The YAML extension does not read front matter in Markdown (see docs/editing.md, "Editing in VS Code"); a
+    # modeline an editor pastes is harmless.
     modeline = "# yaml-language-server: $schema=../../../actionplan/content/schemas/outcome.schema.json\n"
     project = make_site({CUSTOMS: entry().replace("---\n", "---\n" + modeline, 1)})
     problems = Problems(project.root)
@@ -421,5 +421,5 @@ def test_vscode_wiring_covers_every_content_file_type():
     # are checked by `check`, which the task runs and whose problems it shows in the editor.
     by_task = {"outcome", "outcome-en"} if _check_task() else set()
     assert in_editor | by_task == set(schema.SCHEMA_NAMES)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Editing in VS Code" in readme or "### Editing in VS Code" in readme
+    editing = (ROOT / "docs/editing.md").read_text(encoding="utf-8")
+    assert "## Editing in VS Code" in editing
