@@ -294,9 +294,12 @@ def test_payload_is_published_as_the_text_the_editor_typed(payload_site, key):
 # path (checked: a plain folder path) and ids (checked: lowercase ASCII, numbers); the e-mail address is checked
 # as one; the root redirect's target is the base path; a section of the guide is a #fragment of letters, digits
 # and hyphens that actionplan/content/guide.py makes from its heading. An entry's address (h.entry_url, h.entry_page) is
-# h.url of its quarter's goal page with its anchor; a measure number (group[0].measure) is digits and dots.
+# h.url of its quarter's goal page with its anchor; a measure number (group[0].measure) is digits and dots; a
+# document section's anchor (s.anchor) is made by actionplan/content/documents.py of s-, digits, hyphens and a few
+# fixed words.
 _SAFE_URL_VALUES = ("h.url(", "h.asset(", "site.base_path", "o.anchor", "goal.number", "strategy.id", "site.email",
-                    "target", "group.agency.id", "section_id", "h.entry_url(", "h.entry_page(", "group[0].measure")
+                    "target", "group.agency.id", "section_id", "h.entry_url(", "h.entry_page(", "group[0].measure",
+                    "s.anchor")
 
 
 def test_every_template_url_attribute_holds_only_checked_values():

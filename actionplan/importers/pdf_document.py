@@ -114,15 +114,15 @@ def removals_of(lines: list[str]) -> list[Removal]:
             continue
         before = [i for i in range(max(0, index - 8), index) if not blank[i]]
         header = before[-1] if before else None
+        if header is not None and _is_running_header(lines[header]):
+            previous = max([i for i in range(max(0, header - 8), header) if not blank[i]], default=-1)
+            if _has_break(blank, previous + 1, header):
+                found[index] = Removal(index + 1, "page number", line)
+                found[header] = Removal(header + 1, "running header", lines[header])
+                continue
         start = header + 1 if header is not None else max(0, index - 8)
         if _has_break(blank, start, index):
             found[index] = Removal(index + 1, "page number", line)
-            continue
-        if header is not None and _is_running_header(lines[header]):
-            previous = max([i for i in range(max(0, header - 8), header) if not blank[i]], default=None)
-            if _has_break(blank, (previous or 0) + 1, header):
-                found[index] = Removal(index + 1, "page number", line)
-                found[header] = Removal(header + 1, "running header", lines[header])
     # Link targets the PDF left: runs of lines that are each a whole link, one right after another.
     links = [bool(_LINK.fullmatch(line.strip())) for line in lines]
     for index, is_link in enumerate(links):
