@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, import-whitepaper,
-status."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, new-response, import-table,
+import-whitepaper, import-document, status."""
 from __future__ import annotations
 
 import os
@@ -260,6 +260,45 @@ def import_whitepaper_command(table: str, paper_id: str, today, dry_run: bool, r
     click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date; "
                f"{result.bookmarks} Word bookmarks dropped. {'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，"
                f"{len(result.unchanged)} 個已是最新；刪除 {result.bookmarks} 個 Word 書籤。")
+
+
+@command("import-document", "Import a document's text export. 匯入文件的文字匯出檔。")
+@click.argument("export", type=click.Path(dir_okay=False, exists=True))
+@click.option("--id", "doc_id", required=True,
+              help="The document's id, e.g. apec-ipeg-2019-sme-ip. 文件代號，如 apec-ipeg-2019-sme-ip。")
+@click.option("--kind", type=click.Choice(["business-report", "meeting-report"]), required=True,
+              help="What the document is: a business report or a report on a meeting abroad. 文件類別：業務報告或出國報告。")
+@click.option("--issuer", required=True, help="Issuing agency's id, e.g. tipo. 發布機關代號，如 tipo。")
+@click.option("--title", required=True, help="The title as the source gives it. 原文所載的標題。")
+@click.option("--period", default="未載明", show_default=True,
+              help="The period as the source gives it. 原文所載的期間。")
+@click.option("--date", "day", default="未載明", show_default=True, help="The date as the source gives it. 原文所載的日期。")
+@click.option("--source", required=True, help="Where the text comes from. 文字的出處。")
+@click.option("--reproduce", multiple=True,
+              help="A top-level section whose text to reproduce, by its mark (玖、); repeat it. Default: all. "
+                   "要全文刊登的章（以其編號，如 玖、），可重複；預設為全部。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' (default: today). 寫入的更新日期（預設為今天）。")
+@root_option
+def import_document_command(export: str, doc_id: str, kind: str, issuer: str, title: str, period: str, day: str,
+                            source: str, reproduce: tuple[str, ...], today, root: str | None) -> None:
+    """Import a whole document (a business report, a meeting report) from a PDF's text export into
+    content/documents/<id>.yaml, listing every line the PDF added that was removed.
+    將整份文件（業務報告、出國報告）的 PDF 文字匯出檔匯入為 content/documents/<代號>.yaml，並列出移除的每一行。"""
+    from actionplan.importers.pdf_document import import_document
+
+    project = _project(root)
+    problems = Problems(project.root)
+    target = project.content / "documents" / f"{doc_id}.yaml"
+    meta = {"id": doc_id, "kind": kind, "issuer": issuer, "title": title, "period": period, "date": day,
+            "source": source, "updated": (today.date() if today else date.today()).isoformat()}
+    removals = import_document(Path(export).resolve(), target, meta, set(reproduce) or None, problems)
+    if problems:
+        raise BuildFailed(problems)
+    for removal in removals or ():
+        click.echo(f"Removed {removal} 已移除")
+    click.echo(f"Wrote {target.relative_to(project.root).as_posix()} ({len(removals or ())} removals). "
+               f"已寫入，移除 {len(removals or ())} 處。")
 
 
 @command("status", "Who has reported this quarter. 本季列管：誰已填報。")

@@ -296,10 +296,11 @@ def test_payload_is_published_as_the_text_the_editor_typed(payload_site, key):
 # and hyphens that actionplan/content/guide.py makes from its heading. An entry's address (h.entry_url, h.entry_page) is
 # h.url of its quarter's goal page with its anchor; a measure number (group[0].measure) is digits and dots. A white
 # paper's recommendation anchor (rec.anchor, recommendation.anchor) is rec- and its numbers, which the loader reads
-# as integers.
+# as integers. A document section's anchor (s.anchor) is made by actionplan/content/documents.py of s-, digits,
+# hyphens and a few fixed words.
 _SAFE_URL_VALUES = ("h.url(", "h.asset(", "site.base_path", "o.anchor", "goal.number", "strategy.id", "site.email",
                     "target", "group.agency.id", "section_id", "h.entry_url(", "h.entry_page(", "group[0].measure",
-                    "rec.anchor", "recommendation.anchor")
+                    "rec.anchor", "recommendation.anchor", "s.anchor")
 
 
 def test_every_template_url_attribute_holds_only_checked_values():

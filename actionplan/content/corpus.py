@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from .agencies import AgencyIndex
+from .documents import load_documents
 from ..base.errors import Problems
 from .fields import (
     FieldReader, ShapedFields, curly_quoted, curly_quotes_problem, did_you_mean, quarter_hint, unknown_agency,
@@ -102,6 +103,7 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     measures = {plan.id: [measure.id for measure in plan.measures] for plan in plans.values()}
     outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads, measures), problems)
     whitepapers = load_whitepapers(whitepaper_paths, content_dir, index, problems)
+    documents = load_documents(by_path, problems)
     for rel, doc in by_path.items():
         if kind_of(rel) is None:
             problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
@@ -115,7 +117,7 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
         if any(doc.unreadable for rel, doc in by_path.items() if rel.startswith(prefix))
     )
     return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)),
-                  incomplete, whitepapers)
+                  incomplete, whitepapers=whitepapers, documents=documents)
 
 
 def _is_kind(relative: str, name: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from .documents import Document
 from .models import Agency, Outcome, Plan, Site, Text
 from .whitepaper import Response, WhitePaper
 
@@ -42,6 +43,7 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
     ContentKind("outcome", ("outcomes/*/*.md",), ("outcome", "outcome-en"), Outcome),
     ContentKind("whitepaper", ("whitepapers/*/whitepaper.yaml",), ("whitepaper",), WhitePaper),
     ContentKind("whitepaper-response", ("whitepapers/*/responses/*.md",), ("wp-response", "wp-response-en"), Response),
+    ContentKind("document", ("documents/*.yaml",), ("document",), Document),
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..content.documents import KIND_LABELS
 from ..content.i18n import chinese_number, quarter_months
 from ..content.models import Measure, Outcome
 
@@ -29,7 +30,7 @@ class PageKind:
     template: str
     """The template it is rendered with (several kinds may share one)."""
     search_type: str = "page"
-    """The type the search page's filter gives it: ``measure``, ``agency``, ``quarter``, ``plan``, or ``page``. A page
+    """The type the search page's filter gives it: ``measure``, ``agency``, ``quarter``, ``plan``, ``document``, or ``page``. A page
     that holds part of another kind's page (a measure's year, a quarter's goal) is of that kind's type."""
     scope: str | None = None
     """Which edits of entries it shows (``routes.Scope``): ``site`` for every edit (it lists every quarter), the name
@@ -82,6 +83,10 @@ def _agency_label(context: Context, lang: str) -> str:
     return context["agency"].abbr or ""
 
 
+def _document_label(context: Context, lang: str) -> str:
+    return KIND_LABELS[context["document"].kind].get(lang)
+
+
 def _statement(name: str) -> PageKind:
     return PageKind(name, f"{name}/", "statement.html")
 
@@ -131,6 +136,11 @@ KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
              search_type="whitepaper", label=_agency_label, filters=lambda c: [("agency", c["agency"].id)]),
     PageKind("whitepaper-status", "whitepapers/{whitepaper}/status/{status}/", "whitepaper_status.html",
              search_type="whitepaper", filters=lambda c: [("status", c["status"])]),
+    PageKind("documents", "documents/", "documents.html"),
+    PageKind("document", "documents/{document}/", "document.html", search_type="document", label=_document_label,
+             measures_shown=lambda c: c["measures"]),
+    PageKind("document-part", "documents/{document}/{part}/", "document.html", search_type="document",
+             label=_document_label, measures_shown=lambda c: c["measures"]),
     PageKind("404", "404.html", "404.html"),
 )}
 

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, NamedTuple
 
 from ..base.errors import Problems
+from ..content.documents import documents_of, related_sections
 from ..content.guide import Guide, render_guide
 from ..content.i18n import LANGUAGES
 from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
@@ -18,6 +19,7 @@ from ..content.sources import bi
 from ..content.tracking import tracking_report
 from .kinds import KINDS, check_context
 from .whitepaper_pages import whitepaper_pages
+from .document_pages import document_pages
 
 
 _CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
@@ -151,6 +153,8 @@ def page_anchors(page: PageSpec) -> frozenset[str]:
         ids.update(f"agency-{group.agency.id}" for group in page.context["report"].groups)
     elif page.kind == "guide":
         ids.update(page.context["guide"].doc(page.lang).anchors)
+    elif page.kind in ("document", "document-part"):
+        ids.update(page.context["part"].anchors)
     return frozenset(ids)
 
 
@@ -257,7 +261,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
                 key = f"{plan.id}/{measure.id}"
                 add("measure", key, newest(recent, plan.updated),
                     (plan.path, measure.line), plan=plan, measure=measure, outcomes=recent,
-                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure))
+                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure),
+                    related=related_sections(corpus.documents, plan.id, measure.id))
                 for year, entries in years:
                     add("measure-year", f"{key}/{year}", newest(entries, plan.updated),
                         (plan.path, measure.line), plan=plan, measure=measure, outcomes=entries, year=year)
@@ -272,7 +277,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             archive = [quarter for quarter, _ in groups[1:]]
             add("agency", agency.id, newest(recent, site_updated, *plans_updated),
                 (content / "agencies.yaml", agency.line), agency=agency, outcomes=recent, archive=archive,
-                roles=_roles(corpus, agency))
+                roles=_roles(corpus, agency), documents=documents_of(corpus.documents, agency.id))
             for quarter, entries in groups[1:]:
                 add("agency-quarter", f"{agency.id}/{quarter.slug}", newest(entries),
                     (content / "agencies.yaml", agency.line), agency=agency, outcomes=entries, quarter=quarter)
@@ -300,6 +305,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
     if scope is not None:
         return pages
     pages += whitepaper_pages(corpus, PageSpec)
+    pages += document_pages(corpus, PageSpec)
     if guide is not None:
         pages += _guide_pages(corpus, guide, pages)
     _report_unsafe_paths(pages, problems)
