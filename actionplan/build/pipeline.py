@@ -29,6 +29,7 @@ from ..site.search import (PAGEFIND_VERSION, SearchIndexFailed, copy_indexable, 
 from ..content.sources import bi
 from ..checks.validate import link_targets, validate
 from ..site.write import discard, stage_dir, swap_in, write_site
+from ..site.table_files import write_table_files
 
 
 @dataclass
@@ -261,6 +262,7 @@ def _build(project: Project, out_dir: Path, strict: bool, search: bool, reuse: b
         started = time.perf_counter()
         report.files = len(rendered) + write_site(project.static, redirect, staging, reused, out_dir)
         report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
+        report.files += len(write_table_files(staging, corpus))  # each quarter's tracking table, .odt and .docx
         report.timings["write"] = time.perf_counter() - started
         search_index = ""
         if search:

@@ -17,20 +17,35 @@ from docx.text.paragraph import Paragraph
 
 from ..base.errors import Problems
 from ..content.sources import bi
-from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells
+from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells, report_narrow_table
 from .table_rows import RowItem, TextItem, assemble
 
 
 def read_docx_table(path: Path, problems: Problems) -> RawTable | None:
     """Return the table in a Word file, or None if it cannot be opened (the reason is in ``problems``)."""
-    try:
-        document = Document(str(path))
-    except (BadZipFile, KeyError, ValueError) as err:
-        problems.add(path, 0, bi(f"not a Word .docx file ({err})", f"不是 Word .docx 檔（{err}）"),
-                     bi("save it from Word as .docx, or export it as text", "請在 Word 另存為 .docx，或匯出為文字檔"),
-                     code="E-TABLE-FORMAT")
+    document = open_docx(path, problems)
+    if document is None:
         return None
     return assemble(_items(document, path, problems), path, problems)
+
+
+def open_docx(path: Path, problems: Problems):
+    """Return the Word document, or None with the reason in ``problems``. The file is opened here only."""
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
+
+    try:
+        return Document(str(path))
+    except (BadZipFile, OpcError) as err:
+        reason = bi(f"it is not a zip archive with a Word document in it ({err})", f"不是內含 Word 文件的 zip 壓縮檔（{err}）")
+    except KeyError as err:
+        reason = bi(f"a part is missing: {err}", f"缺少部分：{err}")
+    except (LxmlError, ValueError, TypeError, OSError) as err:
+        reason = bi(f"it is damaged ({type(err).__name__}: {err})", f"檔案已損壞（{type(err).__name__}：{err}）")
+    problems.add(path, 0, bi(f"not a Word .docx file: {reason.split(' | ')[0]}", f"不是 Word .docx 檔：{reason.split(' | ')[-1]}"),
+                 bi("save it from Word as .docx, or export it as text", "請在 Word 另存為 .docx，或匯出為文字檔"),
+                 code="E-TABLE-FORMAT")
+    return None
 
 
 def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowItem]:
@@ -42,20 +57,26 @@ def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowI
             if text:
                 yield TextItem(text, position)
         elif element.tag == qn("w:tbl"):
+            found = []
             for row in element.iterchildren(qn("w:tr")):
                 position += 1
-                cells = _cells(row, document, position, path, problems)
+                found.append((_cells(row, document, position, path, problems), position))
+            widest = max((width for (_, width), _ in found), default=0)
+            if found and widest < len(COLUMNS):
+                report_narrow_table(path, found[0][1], widest, problems)
+                continue
+            for (cells, _), line in found:
                 texts = [" ".join(b.text for b in cell) for cell in cells]
                 if is_header(texts):
                     continue
                 if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
-                    yield TextItem(texts[0], position)  # a goal title written as a full-width row of the table
+                    yield TextItem(texts[0], line)  # a goal title written as a full-width row of the table
                     continue
-                yield RowItem(tuple(tuple(c) for c in cells), position, cut_by_page=False)
+                yield RowItem(tuple(tuple(c) for c in cells), line, cut_by_page=False)
 
 
-def _cells(row, document, position: int, path: Path, problems: Problems) -> list[list[Block]]:
-    """Return the row's six cells in grid order; a cell merged with the one above is empty."""
+def _cells(row, document, position: int, path: Path, problems: Problems) -> tuple[list[list[Block]], int]:
+    """Return the row's six cells in grid order, a cell merged with the one above empty, and how many cells it has."""
     cells: list[list[Block]] = []
     for tc in row.iterchildren(qn("w:tc")):
         properties = tc.find(qn("w:tcPr"))
@@ -83,4 +104,4 @@ def _cells(row, document, position: int, path: Path, problems: Problems) -> list
         cells.extend([] for _ in range(span - 1))
     if len(cells) > len(COLUMNS) and any(cells[len(COLUMNS):]):
         report_extra_cells(path, position, len(cells), problems)
-    return (cells + [[] for _ in COLUMNS])[: len(COLUMNS)]
+    return (cells + [[] for _ in COLUMNS])[: len(COLUMNS)], len(cells)

@@ -79,11 +79,15 @@ class ImportedTable:
 
 
 def read_table(path: Path, problems: Problems) -> RawTable | None:
-    """Return the raw table of a text export or a Word file, chosen by the file's suffix."""
+    """Return the raw table of a text export, a Word file or an OpenDocument text, chosen by the file's suffix."""
     if path.suffix.lower() == ".docx":
         from .table_docx import read_docx_table  # python-docx and lxml load only when a Word file comes
 
         return read_docx_table(path, problems)
+    if path.suffix.lower() == ".odt":
+        from .table_odt import read_odt_table  # odfdo loads only when an OpenDocument file comes
+
+        return read_odt_table(path, problems)
     return read_text_table(path, problems)
 
 
