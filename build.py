@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, blank-table,
+status."""
 from __future__ import annotations
 
 import sys
@@ -103,7 +104,8 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
 @click.option("--dry-run", is_flag=True, help="Check and list what would be written; write nothing.")
 @root_option
 def import_table_command(table: str, quarter: str, plan: str | None, today, dry_run: bool, root: str | None) -> None:
-    """Import a quarterly tracking table (列管追蹤表), as a Word file (.docx) or its text export."""
+    """Import a quarterly tracking table (列管追蹤表), as an OpenDocument text (.odt), a Word file (.docx) or its
+    text export."""
     from actionplan.importers.tracking_table import import_table
 
     project = _project(root)
@@ -116,6 +118,43 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
         click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
     click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date. "
                f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
+
+
+@cli.command("blank-table")
+@click.option("--quarter", required=True, help="Quarter the table is for, e.g. 2024-Q3 (民國113年7月至9月).")
+@click.option("--plan", default=None, help="Edition; default: the one in force that quarter.")
+@click.option("--out", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder to write the two files into.")
+@root_option
+def blank_table_command(quarter: str, plan: str | None, out: str, root: str | None) -> None:
+    """Write the blank tracking table (列管追蹤表) of a quarter to send to the agencies, as .odt and .docx: the
+    edition's goals, strategies, measures and responsible agencies, the outcome cells empty."""
+    from actionplan.site.table_files import blank_table, blank_table_names
+
+    the_quarter = parse_quarter(quarter)
+    project = _project(root)
+    problems = Problems(project.root)
+    corpus = load(project, problems)
+    if corpus is None:
+        raise BuildFailed(problems)
+    _print_warnings(problems)
+    if plan is None:
+        in_force = corpus.editions_in_force(the_quarter)
+        if len(in_force) != 1:
+            raise click.UsageError(f"no single edition is known to be in force in {the_quarter.id}; name one with --plan "
+                                   f"(known: {', '.join(corpus.plans)}) | 請以 --plan 指定方案版本")
+        plan = in_force[0].id
+    elif plan not in corpus.plans:
+        raise click.BadParameter(f"no edition {plan} (known: {', '.join(corpus.plans)}) | 沒有方案版本 {plan}",
+                                 param_hint="--plan")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = blank_table_names(the_quarter, plan)
+    for ext, data in blank_table(corpus, the_quarter, plan).items():
+        (folder / names[ext]).write_bytes(data)
+        click.echo(f"Wrote {folder / names[ext]}")
+    click.echo("Send them to the agencies; import a filled copy with: python build.py import-table FILE --quarter "
+               f"{the_quarter.id} | 寄送各機關填寫；填妥後以 import-table 匯入")
 
 
 @cli.command("status")

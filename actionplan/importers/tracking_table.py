@@ -96,6 +96,7 @@ def interpret(raw: RawTable, path: Path, quarter: Quarter, index: AgencyIndex, p
     _check_period(raw, path, quarter, problems)
     title = next((b.text.strip("「」『』 ") for b in raw.heading if "行動方案" in b.text), "")
     table = ImportedTable(title)
+    unreported: list[ImportedMeasure] = []
     for goal in raw.goals:
         table.goals.append((goal.number, goal.title))
         strategy = 0
@@ -121,7 +122,15 @@ def interpret(raw: RawTable, path: Path, quarter: Quarter, index: AgencyIndex, p
                 continue
             measure = imported.number
             table.measures.append(imported)
-            table.entries.extend(_entries(row, imported, path, index, problems))
+            table.entries.extend(_entries(row, imported, path, index, problems, unreported))
+    if unreported:
+        # A blank table sent out (build.py blank-table) comes back with only the rows its agency reports on filled.
+        ids = ", ".join(m.id for m in unreported)
+        problems.add(path, unreported[0].line, bi(f"{len(unreported)} measures have no outcome text, and nothing is imported for them: {ids}",
+                                                  f"{len(unreported)} 項執行措施沒有執行成效，不匯入任何資料：{ids}"),
+                     bi("if an agency reported on one, write what it did in its row, opened by 【機關名稱】",
+                        "若有機關填報，請在該列填寫執行成效，並以【機關名稱】開頭"),
+                     code="W-TABLE-UNREPORTED", severity=WARNING)
     return table
 
 
@@ -166,7 +175,8 @@ def _title_text(text: str) -> str:
     return _CJK_GAP.sub("", " ".join(text.split()))
 
 
-def _entries(row: RawRow, measure: ImportedMeasure, path: Path, index: AgencyIndex, problems: Problems) -> list[ImportedEntry]:
+def _entries(row: RawRow, measure: ImportedMeasure, path: Path, index: AgencyIndex, problems: Problems,
+             unreported: list[ImportedMeasure]) -> list[ImportedEntry]:
     """Split the outcome cell at its 【reporting body】 markers: one entry per body."""
     groups: list[tuple[str, int, list[str]]] = []
     for block in _split_at_reporters(row.cells["outcome"], index):
@@ -182,9 +192,7 @@ def _entries(row: RawRow, measure: ImportedMeasure, path: Path, index: AgencyInd
             groups.append(("", block.line, [block.text]))
     allowed = _responsible(measure, index)
     if not groups:
-        problems.add(path, row.line, bi(f"measure {measure.id} has no outcome text", f"執行措施 {measure.id} 沒有執行成效"),
-                     bi("write what each agency did, each part opened by 【機關名稱】", "請填寫各機關執行成效，每段以【機關名稱】開頭"),
-                     code="E-TABLE-EMPTY")
+        unreported.append(measure)  # reported once for the table by ``interpret``
     entries: dict[str, ImportedEntry] = {}
     for name, line, paragraphs in groups:
         if not name:

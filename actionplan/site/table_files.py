@@ -92,6 +92,18 @@ def write_table_files(staging: Path, corpus: Corpus, quarters: Iterable[str] | N
     return written
 
 
+def blank_table(corpus: Corpus, quarter: Quarter, plan_id: str) -> dict[str, bytes]:
+    """Return, by format, the bytes of the table sent out to be filled for a quarter: every measure of the edition
+    with its responsible agencies and schedule, the outcome cells empty."""
+    document = quarter_table(corpus, quarter, corpus.plans[plan_id], None)
+    return {ext: render(document, ext) for ext in FORMATS}
+
+
+def blank_table_names(quarter: Quarter, plan_id: str) -> dict[str, str]:
+    """Return, by format, the file name of a blank table: ``blank-tracking-table-2024-q3-2024-2026.odt``."""
+    return {ext: f"blank-{path.name}" for ext, path in table_paths(quarter, plan_id).items()}
+
+
 def render(document: TableDocument, ext: str) -> bytes:
     """Return the document's bytes as ``odt`` or ``docx``."""
     return to_odt(document) if ext == "odt" else to_docx(document)
