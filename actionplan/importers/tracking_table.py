@@ -23,7 +23,8 @@ from ..content.fields import did_you_mean
 from ..content.i18n import chinese_number, quarter_months
 from ..content.models import ROC_OFFSET, Corpus, Quarter
 from ..build.pipeline import Project, load
-from ..content.sources import bi
+from ..content.sources import bi, split_front_matter
+from ..site.table_files import cell_paragraphs
 from .table_model import PERIOD_HEADING, Block, RawRow, RawTable, chinese_to_int, compact
 from .table_rows import MEASURE_START, STRATEGY_START
 from .table_text import read_text_table
@@ -273,7 +274,9 @@ def plan_files(project: Project, corpus: Corpus, table: ImportedTable, source: P
         target = folder / f"{entry.measure}.{entry.agency}.md"
         text = entry_file(entry, plan_id, quarter, updated, source)
         if target.exists():
-            if _same_entry(target.read_text(encoding="utf-8"), text):
+            agency = corpus.agencies.get(entry.agency)
+            names = {agency.zh, *(f.zh for f in agency.former_names)} if agency else set()
+            if _same_entry(target.read_text(encoding="utf-8"), text, names):
                 result.unchanged.append(target)
                 continue
             problems.add(source, entry.line, bi(f"{problems.rel(target)} already exists with other text",
@@ -284,10 +287,39 @@ def plan_files(project: Project, corpus: Corpus, table: ImportedTable, source: P
     return result
 
 
-def _same_entry(old: str, new: str) -> bool:
-    """Return whether two entry files differ only in their updated date and the comment naming the source."""
+def _same_entry(old: str, new: str, names: set[str] = frozenset()) -> bool:
+    """Return whether an entry file already says what the table does: the same text but for its updated date and the
+    comment naming the source, or the same fields and a body that the table, as ``table_files`` writes it, gives
+    back as the table's; a file without ``reported_as`` matches a table naming the agency by one of ``names``, and
+    the site's own note, which no table holds, is left out."""
     strip = re.compile(r"^(updated: .*|# Imported from .*)$", re.MULTILINE)
-    return strip.sub("", old) == strip.sub("", new)
+    if strip.sub("", old) == strip.sub("", new):
+        return True
+    parsed = [_parsed(text) for text in (old, new)]
+    if parsed[0] is None or parsed[1] is None:
+        return False
+    (old_fields, old_body), (new_fields, new_body) = parsed
+    for fields in (old_fields, new_fields):
+        fields.pop("updated", None)
+    if "reported_as" not in old_fields and new_fields.get("reported_as") in names:
+        new_fields.pop("reported_as")
+    if "note" not in new_fields:
+        old_fields.pop("note", None)
+    return old_fields == new_fields and to_markdown(cell_paragraphs(old_body)) == new_body
+
+
+def _parsed(text: str) -> tuple[dict, str] | None:
+    """Return an entry file's fields and body, or None where it cannot be read as one."""
+    import yaml
+
+    split = split_front_matter(text, Path("entry.md"), Problems())
+    if split is None:
+        return None
+    try:
+        fields = yaml.safe_load(split[0])
+    except yaml.YAMLError:
+        return None
+    return (fields, split[1]) if isinstance(fields, dict) else None
 
 
 def _compare_with_plan(table: ImportedTable, corpus: Corpus, plan_id: str, source: Path, problems: Problems) -> None:

@@ -28,6 +28,7 @@ FORMATS = ("odt", "docx")
 TABLE_FOLDER = "tables"
 """The folder of the site holding the files, beside the language folders (the table is in Chinese only)."""
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_ITEM = re.compile(r"^(\d{1,2})\.\s")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # as importers/cell_markdown.plain_text undoes the importer's escapes
 
 
@@ -170,13 +171,22 @@ def _outcome_cell(corpus: Corpus, entries: list[Outcome]) -> tuple[str, ...]:
 
 
 def cell_paragraphs(markdown: str) -> list[str]:
-    """Return the paragraphs of a cell that import as ``markdown``: what the importer wrote blank-line-separated is a
-    paragraph, its numbered items rejoined, its escapes undone."""
+    """Return the paragraphs of a cell holding an entry's Markdown: what the importer reads back as the same text.
+
+    The importer writes a cell's paragraphs blank-line-separated, the numbered items it found in one (「1. … 2. …」)
+    on lines of their own, and escapes what Markdown would take as markup. So a block is a paragraph, its items
+    rejoined where they number on from the first; any other line (an entry written by hand: a table row, a soft line
+    break) is a paragraph of its own, as written. The importer's escapes are undone."""
     paragraphs = []
-    for block in re.split(r"\n\s*\n", markdown.strip()):
-        text = " ".join(_ESCAPED.sub(r"\1", line.strip()) for line in block.splitlines() if line.strip())
-        if text:
-            paragraphs.append(text)
+    for block in re.split(r"\n[ \t]*\n", markdown.strip("\n")):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        numbers = [_ITEM.match(line) for line in lines]
+        if len(lines) > 1 and all(numbers) and [int(m.group(1)) for m in numbers] == list(
+                range(int(numbers[0].group(1)), int(numbers[0].group(1)) + len(lines))):
+            lines = [" ".join(lines)]
+        paragraphs.extend(_ESCAPED.sub(r"\1", line) for line in lines)
     return paragraphs
 
 
