@@ -191,11 +191,16 @@ def cell_paragraphs(markdown: str) -> list[str]:
 
 
 # --- OpenDocument -------------------------------------------------------------------------------------------------
+# The tables are written as XML and parsed once each: odfdo makes each element it is asked for by parsing a snippet,
+# which for a quarter's thousand cells and paragraphs took longer than rendering its pages.
+
+COLUMN_SHARES = (14, 18, 38, 12, 9, 9)
+"""The columns' widths in hundredths of the table's: the outcome column takes the most."""
+
 
 def to_odt(document: TableDocument) -> bytes:
     """Return the table as an OpenDocument text file."""
-    from odfdo import Cell, Document, Paragraph, Row, Table
-    from odfdo.element import Element
+    from odfdo import Document, Element, Paragraph
 
     odt = Document("text")
     body = odt.body
@@ -204,18 +209,10 @@ def to_odt(document: TableDocument) -> bytes:
         body.append(Paragraph(line))
     for number, goal in enumerate(document.goals, start=1):
         body.append(Paragraph(goal.heading))
-        table = Table(f"目標{number}")
-        for _ in HEADER_CELLS:
-            table.append(Element.from_tag("<table:table-column/>"))
-        header = Element.from_tag("<table:table-header-rows/>")
-        header.append(_odt_row(Row, Cell, Paragraph, [(text,) for text in HEADER_CELLS]))
-        table.append(header)
-        for row in goal.rows:
-            made = _odt_row(Row, Cell, Paragraph, row.cells, covered=row.strategy_rows == 0)
-            if row.strategy_rows > 1:
-                made.get_elements("table:table-cell")[0].set_attribute("table:number-rows-spanned", str(row.strategy_rows))
-            table.append(made)
-        body.append(table)
+        header = "<table:table-header-rows>" + _odt_row([(text,) for text in HEADER_CELLS], 1) + "</table:table-header-rows>"
+        rows = "".join(_odt_row(row.cells, row.strategy_rows) for row in goal.rows)
+        body.append(Element.from_tag(f'<table:table table:name="{_xml(f"目標{number}")}">'
+                                     + "<table:table-column/>" * len(HEADER_CELLS) + header + rows + "</table:table>"))
     stamp = datetime(document.day.year, document.day.month, document.day.day)
     meta = odt.meta
     meta.set_creation_date(stamp)
@@ -228,54 +225,81 @@ def to_odt(document: TableDocument) -> bytes:
     return fixed_zip(buffer.getvalue())
 
 
-def _odt_row(Row, Cell, Paragraph, cells, covered: bool = False):
-    from odfdo.element import Element
-
-    row = Row()
+def _odt_row(cells: Iterable[Iterable[str]], strategy_rows: int) -> str:
+    """Return a row; its first cell spans ``strategy_rows`` rows, or is covered by the one above where that is 0."""
+    out = ["<table:table-row>"]
     for index, paragraphs in enumerate(cells):
-        if index == 0 and covered:
-            row.append(Element.from_tag("<table:covered-table-cell/>"))
+        if index == 0 and strategy_rows == 0:
+            out.append("<table:covered-table-cell/>")
             continue
-        cell = Cell()
-        for text in paragraphs:
-            cell.append(Paragraph(text))
-        row.append(cell)
-    return row
+        span = f' table:number-rows-spanned="{strategy_rows}"' if index == 0 and strategy_rows > 1 else ""
+        out.append(f'<table:table-cell office:value-type="string"{span}>'
+                   + "".join(f"<text:p>{_odt_text(text)}</text:p>" for text in paragraphs) + "</table:table-cell>")
+    return "".join(out) + "</table:table-row>"
+
+
+_SPACES = re.compile(r"\t|\n| {2,}|^ ")
+
+
+def _odt_text(text: str) -> str:
+    """Return a paragraph's text as ODF writes it: runs of spaces, tabs and line breaks as elements of their own
+    (a reader collapses the white space of the text itself)."""
+    def element(match: re.Match) -> str:
+        run = match.group(0)
+        if run == "\t":
+            return "<text:tab/>"
+        if run == "\n":
+            return "<text:line-break/>"
+        count = len(run) if match.start() == 0 else len(run) - 1
+        spaces = "<text:s/>" if count == 1 else f'<text:s text:c="{count}"/>'
+        return spaces if match.start() == 0 else " " + spaces
+
+    return "".join(_xml(part) if i % 2 == 0 else part
+                   for i, part in enumerate(_split_keep(_SPACES, text, element)))
+
+
+def _split_keep(pattern: re.Pattern, text: str, replace) -> list[str]:
+    """Return the text cut at the pattern's matches: text, replacement, text, …"""
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        parts += [text[position:match.start()], replace(match)]
+        position = match.end()
+    return parts + [text[position:]]
+
+
+def _xml(text: str) -> str:
+    """Return text escaped for XML, without the control characters XML 1.0 cannot hold."""
+    text = "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 0x20)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 # --- Word ---------------------------------------------------------------------------------------------------------
 
 def to_docx(document: TableDocument) -> bytes:
-    """Return the table as a Word file."""
+    """Return the table as a Word file, on a landscape page."""
     from docx import Document
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
     word = Document()
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU to twentieths of a point
+    columns = [width * share // 100 for share in COLUMN_SHARES]
     for line in document.heading:
         word.add_paragraph(line)
+    body = word.element.body
     for goal in document.goals:
         word.add_paragraph(goal.heading)
-        table = word.add_table(rows=1 + len(goal.rows), cols=len(HEADER_CELLS))
-        table.style = "Table Grid"
-        header = table.rows[0]
-        header_properties = header._tr.get_or_add_trPr()
-        header_properties.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
-        for cell, text in zip(header.cells, HEADER_CELLS):
-            cell.text = text
-        for r, row in enumerate(goal.rows, start=1):
-            for c, paragraphs in enumerate(row.cells):
-                cell = table.cell(r, c)
-                if c == 0 and row.strategy_rows != 1:
-                    merge = OxmlElement("w:vMerge")
-                    if row.strategy_rows > 1:
-                        merge.set(qn("w:val"), "restart")
-                    cell._tc.get_or_add_tcPr().append(merge)
-                for i, text in enumerate(paragraphs):
-                    if i == 0:
-                        cell.paragraphs[0].text = text
-                    else:
-                        cell.add_paragraph(text)
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in columns)
+        header = _docx_row([(text,) for text in HEADER_CELLS], 1, columns, header=True)
+        rows = "".join(_docx_row(row.cells, row.strategy_rows, columns) for row in goal.rows)
+        table = parse_xml(f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="dxa" w:w="{sum(columns)}"/>'
+                          f'<w:tblLook w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+                          f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{header}{rows}</w:tbl>")
+        body.sectPr.addprevious(table)
     stamp = datetime(document.day.year, document.day.month, document.day.day)
     properties = word.core_properties
     properties.title = document.title
@@ -287,6 +311,29 @@ def to_docx(document: TableDocument) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return fixed_zip(buffer.getvalue())
+
+
+def _docx_row(cells: Iterable[Iterable[str]], strategy_rows: int, columns: list[int], header: bool = False) -> str:
+    """Return a row; its first cell starts a vertical merge over ``strategy_rows`` rows, or continues the one above
+    where that is 0. The header row is repeated at the top of every page."""
+    out = ["<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if header else "")]
+    for index, (paragraphs, width) in enumerate(zip(cells, columns)):
+        merge = ""
+        if index == 0 and strategy_rows != 1:
+            merge = '<w:vMerge w:val="restart"/>' if strategy_rows > 1 else "<w:vMerge/>"
+        texts = "".join(f"<w:p><w:r>{_docx_text(text)}</w:r></w:p>" for text in paragraphs) or "<w:p/>"
+        out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{merge}</w:tcPr>{texts}</w:tc>')
+    return "".join(out) + "</w:tr>"
+
+
+def _docx_text(text: str) -> str:
+    """Return a run's content: the text, with its tabs and line breaks as Word's elements."""
+    def element(match: re.Match) -> str:
+        return "<w:tab/>" if match.group(0) == "\t" else "<w:br/>"
+
+    parts = _split_keep(re.compile(r"\t|\n"), text, element)
+    return "".join(f'<w:t xml:space="preserve">{_xml(part)}</w:t>' if i % 2 == 0 else part
+                   for i, part in enumerate(parts) if part)
 
 
 # --- Both ---------------------------------------------------------------------------------------------------------
