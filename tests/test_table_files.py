@@ -179,10 +179,14 @@ def test_entries_written_by_hand_with_tables_lists_and_links_come_back_the_same(
     assert result.exit_code == 0, result.output
     assert "Wrote 0 files; 2 already up to date." in result.output
     assert content_digest(project) == before
-    # What an agency changes in the table is not taken for the same entry: nothing is overwritten.
     problems = Problems()
     raw = read_table(exported, problems)
-    assert "| 說明會 | 12 |" in [b.text for b in raw.goals[0].rows[0].cells["outcome"]]
+    assert "| 說明會 | 12 |" in [b.text for b in raw.goals[0].rows[0].cells["outcome"]]  # the Markdown as written
+    # What an agency changes in the table is not taken for the same entry: nothing is overwritten.
+    (_fill_odt if ext == "odt" else _fill_docx)(exported, "輔導及協助產、學、研強化研發", ["另補充一則。"])
+    result = import_file(project, exported, "2024-Q3")
+    assert result.exit_code == 1 and "content/outcomes/2024-Q3/1.1.1.tipo.md already exists with other text" in result.output
+    assert content_digest(project) == before
 
 
 def test_cell_paragraphs_give_back_what_the_importer_wrote():
@@ -357,9 +361,11 @@ def _fill_docx(path: Path, measure_text: str, paragraphs: list[str]) -> None:
         for row in table.rows:
             if measure_text in row.cells[1].text:
                 cell = row.cells[2]
-                cell.paragraphs[0].text = paragraphs[0]
-                for text in paragraphs[1:]:
-                    cell.add_paragraph(text)
+                for text in paragraphs:
+                    if cell.paragraphs[-1].text:
+                        cell.add_paragraph(text)
+                    else:
+                        cell.paragraphs[-1].text = text
                 document.save(str(path))
                 return
     raise AssertionError(measure_text)
