@@ -328,8 +328,9 @@ def reindex_as_pagefind_would(site: Path) -> None:
 
 def build_site(root: Path, out: Path) -> Path:
     from actionplan.build.pipeline import Project, build
+    from actionplan.build.reuse import Reuse
 
-    build(Project(root), out)
+    build(Project(root), out, reuse=Reuse())
     return out
 
 

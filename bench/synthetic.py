@@ -3,7 +3,7 @@
     .venv/bin/python bench/synthetic.py OUT_DIR --years 20 [--seed 0] [--profile default|issue]
     .venv/bin/python build.py check --strict   # run from OUT_DIR, or check(Project(OUT_DIR), strict=True)
 
-OUT_DIR becomes a project root: ``content/`` (rewritten on every run) and links to the repository's ``templates/``
+OUT_DIR becomes a project root: ``content/`` (rewritten on every run) and copies of the repository's ``templates/``
 and ``static/``, so that ``build(Project(OUT_DIR), OUT_DIR / "site")`` builds it. The quarters are the last N
 years up to 2026-Q4, each filed under the three-year edition in force: the real 2024–2026 plan, and copies of it
 relabelled 2021–2023, 2018–2020… for earlier years. Every measure's lead agencies and some of its co-agencies
@@ -320,11 +320,12 @@ def generate(out_dir: Path, years: int, seed: int = 0, profile: Profile = PROFIL
     for name in ("agencies.yaml", "site.yaml", "strings.yaml"):
         write(content / name, (REPO / "content" / name).read_text(encoding="utf-8"))
     for name in ("templates", "static"):
-        link = out_dir / name
-        if link.is_symlink():
-            link.unlink()
-        if not link.exists():
-            link.symlink_to(REPO / name, target_is_directory=True)
+        # Copies, not links to the repository's: the build refuses symbolic links among its sources (issue 26).
+        copy = out_dir / name
+        if copy.is_symlink():
+            copy.unlink()
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(REPO / name, copy)
 
     quarters = quarters_for(years)
     real_text = (REPO / "content" / "plans" / REAL_EDITION / "plan.yaml").read_text(encoding="utf-8")

@@ -7,12 +7,14 @@ import shutil
 import textwrap
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from actionplan.build.pipeline import Project
+from actionplan.build.reuse import Reuse
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -72,23 +74,58 @@ def published_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+GOLDEN_CONTENT = FIXTURES / "golden"
+"""The golden site's content: the mini corpus with a measure and an agency reporting over seven quarters, so that
+every kind of page is made, the archive pages the shipped content has none of yet included."""
+
+
+@pytest.fixture(scope="session")
+def golden_site(tmp_path_factory) -> Path:
+    """Return the golden site built cold, without search: tests/test_golden_site.py holds it to tests/golden/, and
+    the quality gates check its pages as they check the published site's."""
+    from actionplan.build.pipeline import build
+
+    root = tmp_path_factory.mktemp("golden")
+    build(_project_with(root, GOLDEN_CONTENT), root / "site", strict=True, search=False)
+    return root / "site"
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="write the golden site's output as the expected one (tests/golden/); review its diff")
+
+
 # Chromium's own background traffic is refused on this network; these flags keep it from trying.
 CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
-def server(published_site) -> Iterator[str]:
-    """Return the base URL of the published site, served with netlify.toml's production headers (its CSP)."""
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """Serve ``site`` with netlify.toml's production headers (its CSP); yield its base URL."""
     from actionplan.editors.serve import PreviewHandler, header_rules
 
     # Each path gets the headers of the rules matching it, as on Netlify: /admin/ has a policy of its own.
     handler = type("Handler", (PreviewHandler,), {"header_rules": header_rules(ROOT / "netlify.toml")})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(published_site)))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(published_site) -> Iterator[str]:
+    """Return the base URL of the published site, served as Netlify serves it."""
+    with serving(published_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def golden_server(golden_site) -> Iterator[str]:
+    """Return the base URL of the golden site, served as Netlify serves it."""
+    with serving(golden_site) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -116,7 +153,8 @@ def installed_tool(path: str) -> Path:
     return tool
 
 
-# What the quality gates measured in this run, printed at the end so CI's log carries the README's figures.
+# What the quality gates measured in this run, printed at the end so CI's log carries the figures of
+# docs/quality-gates.md.
 FIGURES: dict[str, int | str] = {}
 
 

@@ -10,6 +10,7 @@ import yaml
 from actionplan.base.errors import Problems
 from actionplan.build.pipeline import Project, build, load
 from actionplan.site.routes import entry_id, entry_page_keys, page_path, plan_routes
+from actionplan.build.reuse import Reuse
 from conftest import ROOT
 from htmlpage import read_page
 from test_page_budget import over_budget, sizes
@@ -155,7 +156,7 @@ def test_an_agency_with_many_long_entries_in_one_quarter_stays_within_budget_and
         (folder / f"{number}.tipo.en.md").write_text(f"---\n{front}---\n{LONG_BODY_EN.format(n=number)}\n",
                                                      encoding="utf-8")
     out = real_site.root / "site"
-    build(real_site, out, search=False)
+    build(real_site, out, search=False, reuse=Reuse())
     # Every page, the quarter's goal pages too: a goal whose entries are too heavy for one page is cut in parts.
     assert over_budget(sizes(out)) == []
     overview = {a.get("href") for a in read_page(out / "zh/quarters/2025-q1/index.html").links}

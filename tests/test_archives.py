@@ -8,6 +8,7 @@ import pytest
 
 from actionplan.base.errors import Problems
 from actionplan.build.pipeline import build, load
+from actionplan.build.reuse import Reuse
 from actionplan.site.routes import page_anchors, plan_routes
 from htmlpage import read_page
 from mini import PLAN, entry, fixture_text
@@ -24,7 +25,7 @@ def archive(make_site):
                                                             agency="tipo", quarter=quarter, updated="2024-01-05")
     project = make_site(files)
     out = project.root / "site"
-    build(project, out, search=False)
+    build(project, out, search=False, reuse=Reuse())
     return project, out
 
 
@@ -82,7 +83,7 @@ def test_an_agency_quarter_page_keeps_the_name_groups(make_site):
              "outcomes/2023-Q2/1.1.1.ida.md": entry("辦理情形。", plan='"2024-2026"', measure='"1.1.1"', agency="ida",
                                                    quarter="2023-Q2")}
     project = make_site(files)
-    build(project, project.root / "site", search=False)
+    build(project, project.root / "site", search=False, reuse=Reuse())
     page = read_page(project.root / "site/zh/agencies/ida/2023-q2/index.html")
     assert "以「經濟部工業局」名義填報的執行成效（1）" in page.text
 

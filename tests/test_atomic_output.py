@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 import actionplan.site.routes
 import actionplan.site.search
 from actionplan.build.pipeline import Project, build
+from actionplan.build.reuse import Reuse
 from conftest import ROOT
 
 # build.py is a script beside the package, not part of it.
@@ -250,7 +251,7 @@ def test_unexpected_exception_mid_write_removes_the_staging_folder(built, monkey
     fail_after(5, error, monkeypatch)
 
     with pytest.raises(type(error)):
-        build(project, before.site, search=False, reuse=False)
+        build(project, before.site, search=False, reuse=Reuse(fresh=True))
 
     before.assert_untouched()
 

@@ -407,15 +407,17 @@ def test_case_28_node_count_is_capped(make_site, monkeypatch):
     expect(run, "E-YAML-SIZE", AGENCIES_PATH, 1)
 
 
-@pytest.mark.parametrize("text, line", [
-    (entry(agency="~"), 4),
-    (entry(agency=""), 4),
-    (entry(agency=None), 2),
+@pytest.mark.parametrize("text, line, message", [
+    (entry(agency="~"), 4, 'field "agency" is required | 必須填寫「agency」欄位'),
+    (entry(agency=""), 4, 'field "agency" is required | 必須填寫「agency」欄位'),
+    (entry(agency=None), 2, 'field "agency" is missing from the front matter, between the two --- lines | '
+                            "front matter（兩行 --- 之間）缺少「agency」欄位"),
 ], ids=["tilde", "empty", "missing"])
-def test_case_29_required_field_null_or_missing_names_the_field_in_both_languages(make_site, text, line):
+def test_case_29_required_field_null_or_missing_names_the_field_in_both_languages(make_site, text, line, message):
     run = run_check(make_site({CUSTOMS: text}))
     problem = expect(run, "E-FIELD-REQUIRED", CUSTOMS_PATH, line)
-    assert problem.message == 'field "agency" is required | 必須填寫「agency」欄位'
+    assert problem.message == message
+    assert problem.hint.endswith("例如 agency: customs")  # the agency the file's name says
 
 
 # Warnings: `check` passes, `check --strict` fails.

@@ -9,6 +9,7 @@ import pytest
 
 from actionplan.base.errors import BuildFailed
 from actionplan.build.pipeline import build
+from actionplan.build.reuse import Reuse
 from actionplan.site.search import PAGEFIND_VERSION, pagefind_binary
 from htmlpage import read_page
 
@@ -61,8 +62,8 @@ def test_search_index_is_built_by_the_pinned_extended_binary(real_built):
 
 
 def test_two_builds_of_the_same_content_are_byte_identical(mini_site, tmp_path):
-    build(mini_site, tmp_path / "one")
-    build(mini_site, tmp_path / "two")
+    build(mini_site, tmp_path / "one", reuse=Reuse())
+    build(mini_site, tmp_path / "two", reuse=Reuse())
     first, second = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
     assert any(name.startswith("pagefind/") for name in first)
     assert first == second
@@ -71,21 +72,21 @@ def test_two_builds_of_the_same_content_are_byte_identical(mini_site, tmp_path):
 def test_failed_build_leaves_the_previous_site_untouched(make_site, tmp_path):
     project = make_site({})
     out = tmp_path / "site"
-    build(project, out, search=False)
+    build(project, out, search=False, reuse=Reuse())
     before = tree_digest(out)
     (project.content / "outcomes/2024-Q3/1.1.1.tipo.md").write_text("---\nplan: 2024\n---\n", encoding="utf-8")
     with pytest.raises(BuildFailed):
-        build(project, out, search=False)
+        build(project, out, search=False, reuse=Reuse())
     assert tree_digest(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
 
 
 def test_template_error_fails_the_build_without_touching_the_site(mini_site, tmp_path):
     out = tmp_path / "site"
-    build(mini_site, out, search=False)
+    build(mini_site, out, search=False, reuse=Reuse())
     before = tree_digest(out)
     (mini_site.templates / "measure.html").write_text("{% extends 'base.html' %}{% block content %}{{ no_such_name }}{% endblock %}")
     with pytest.raises(BuildFailed) as failure:
-        build(mini_site, out, search=False)
+        build(mini_site, out, search=False, reuse=Reuse())
     assert "no_such_name" in str(failure.value)
     assert tree_digest(out) == before

@@ -14,6 +14,9 @@ from actionplan.base import parallel
 from actionplan.content import corpus as corpus_module, markdown, plain_markdown
 from actionplan.base.errors import ERROR, Problems
 from actionplan.build.pipeline import Project, build, check, load
+from actionplan.build.reuse import Reuse
+from actionplan.build.report import BuildReport
+from actionplan.editors.preview_build import PendingIndex, PreviewReuse
 from actionplan.content.sources import MAYBE_FORMAT_CHAR, is_invisible
 from mini import CUSTOMS
 from test_build import tree_digest
@@ -24,11 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 def test_parallel_build_writes_the_bytes_of_a_serial_build(tmp_path, monkeypatch):
     parallel_site = tmp_path / "parallel"
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
-    build(Project(REPO), parallel_site, strict=True, search=False)
+    build(Project(REPO), parallel_site, strict=True, search=False, reuse=Reuse())
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 10**9)
-    monkeypatch.setattr(markdown, "_rendered", {})
     serial_site = tmp_path / "serial"
-    build(Project(REPO), serial_site, strict=True, search=False)
+    build(Project(REPO), serial_site, strict=True, search=False, reuse=Reuse())
     assert tree_digest(parallel_site) == tree_digest(serial_site)
 
 
@@ -43,6 +45,16 @@ def test_a_heading_is_shifted_as_the_page_asks_and_never_past_h6():
     assert markdown.render(text, 2) == ("<h3>One</h3>\n<h6>Six</h6>\n"
                                         "<p><code>&lt;h2&gt;</code> and &lt;h3&gt; stay text</p>\n")
     assert markdown.render(text).startswith("<h1>One</h1>")
+
+
+def test_an_aligned_table_column_gets_a_class_not_an_inline_style_the_csp_would_block():
+    plain = "| 月份 | 件數 |\n|:---|---:|\n| 7月 | 1,234 |\n"
+    parsed = plain + "\n**合計** 1,234 件\n"  # emphasis: the parser's path, not the plain one
+    for text in (plain, parsed):
+        html = markdown.render(text)
+        assert "style=" not in html
+        assert '<th class="align-left">月份</th>' in html and '<td class="align-right">1,234</td>' in html
+    assert plain_markdown.html(plain) == markdown.render(plain) and plain_markdown.html(parsed) is None
 
 
 def test_the_format_character_search_finds_every_format_character_unicode_has():
@@ -147,23 +159,23 @@ def project(tmp_path) -> Project:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "docs", root / "docs")
     for name in ("templates", "static"):
-        (root / name).symlink_to(REPO / name, target_is_directory=True)
+        shutil.copytree(REPO / name, root / name)  # not linked: the build refuses links among its sources
     return Project(root)
 
 
 def cold_build(project: Project, out_dir: Path) -> dict[str, str]:
-    build(project, out_dir, strict=True, search=False, reuse=False)
+    build(project, out_dir, strict=True, search=False, reuse=Reuse(fresh=True))
     return tree_digest(out_dir)
 
 
 def test_a_rebuild_after_an_edit_renders_only_what_shows_the_entry_and_matches_a_cold_build(project, tmp_path):
     site = project.root / "site"
-    first = build(project, site, strict=True, search=False)
+    first = build(project, site, strict=True, search=False, reuse=Reuse())
     assert first.rendered == first.pages
     entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
     entry.write_text(entry.read_text(encoding="utf-8").replace("updated: 2026-11-21", "updated: 2026-11-22")
                      + "\n另於107年9月辦理說明會1場。\n", encoding="utf-8")
-    again = build(project, site, strict=True, search=False)
+    again = build(project, site, strict=True, search=False, reuse=Reuse())
     assert 0 < again.rendered < again.pages / 10
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
     assert "另於107年9月辦理說明會1場。" in (site / "zh/plans/2018/measures/3.2.2/index.html").read_text(encoding="utf-8")
@@ -171,10 +183,10 @@ def test_a_rebuild_after_an_edit_renders_only_what_shows_the_entry_and_matches_a
 
 def test_a_rebuild_after_deleting_an_entry_leaves_no_page_behind_that_shows_it(project, tmp_path):
     site = project.root / "site"
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     for name in ("3.1.1.moj.md", "3.1.1.moj.en.md"):
         (project.content / "outcomes/2018-Q3" / name).unlink()
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
     assert "entry-2018-q3-3-1-1-moj" not in (site / "zh/quarters/2018-q3/goal-3/index.html").read_text(encoding="utf-8")
     assert "entry-2018-q3-3-1-1-moj" not in (site / "zh/quarters/2018-q3/index.html").read_text(encoding="utf-8")
@@ -182,43 +194,41 @@ def test_a_rebuild_after_deleting_an_entry_leaves_no_page_behind_that_shows_it(p
 
 def test_a_rebuild_with_nothing_changed_does_nothing_and_one_after_a_template_change_renders_everything(project, tmp_path):
     site = project.root / "site"
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     before = tree_digest(site)
     (project.content / "site.yaml").touch()  # a new time, the same bytes
-    again = build(project, site, strict=True, search=False)
+    again = build(project, site, strict=True, search=False, reuse=Reuse())
     assert again.unchanged and again.pages == 396 and tree_digest(site) == before
     guide = project.root / "docs/editors-guide.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
-    edited = build(project, site, strict=True, search=False)  # the guide pages, which hold both languages
+    edited = build(project, site, strict=True, search=False, reuse=Reuse())  # the guide pages, which hold both languages
     assert edited.rendered == 2 and "這份指南" in (site / "zh/guide/index.html").read_text(encoding="utf-8")
-    (project.root / "templates").unlink()
-    shutil.copytree(REPO / "templates", project.root / "templates")
     base = project.root / "templates/base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<!-- changed --></footer>"), encoding="utf-8")
-    changed = build(project, site, strict=True, search=False)
+    changed = build(project, site, strict=True, search=False, reuse=Reuse())
     assert changed.rendered == changed.pages
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
 
 
 def test_files_in_hidden_folders_are_no_content_for_the_build_nor_for_its_record(project):
     site = project.root / "site"
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     before = tree_digest(site)
     drafts = project.content / "outcomes/.drafts"
     drafts.mkdir()
     # A misfiled copy: read as content, it would be an error (its fields name another file).
     shutil.copy(project.content / "outcomes/2018-Q3/3.2.2.tipo.md", drafts / "3.2.2.tipo.md")
     assert check(project, strict=True).errors == []
-    assert build(project, site, strict=True, search=False).unchanged and tree_digest(site) == before
+    assert build(project, site, strict=True, search=False, reuse=Reuse()).unchanged and tree_digest(site) == before
 
 
 def test_a_page_changed_by_hand_in_the_output_is_rendered_again(project):
     site = project.root / "site"
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     page = site / "zh/about/index.html"
     expected = page.read_bytes()
     page.write_bytes(b"defaced")
-    again = build(project, site, strict=True, search=False)
+    again = build(project, site, strict=True, search=False, reuse=Reuse())
     assert not again.unchanged and again.rendered == 1 and page.read_bytes() == expected
 
 
@@ -227,42 +237,48 @@ def edit_customs_entry(project: Project, sentence: str) -> None:
     entry.write_text(entry.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
 
 
+def build_indexing_later(project: Project, site: Path) -> tuple[BuildReport, PendingIndex | None]:
+    """Build as a preview does, the search index left to make after the site is swapped in."""
+    reuse = PreviewReuse()
+    return build(project, site, strict=True, reuse=reuse), reuse.pending
+
+
 def test_a_search_index_made_after_the_build_gives_the_bytes_of_a_build_that_indexes_at_once(mini_site, tmp_path):
     site = mini_site.root / "site"
-    report = build(mini_site, site, strict=True, index_later=True)
-    assert report.pending_index is not None and not (site / "pagefind").exists()
+    report, pending = build_indexing_later(mini_site, site)
+    assert pending is not None and not (site / "pagefind").exists()
     assert "search index" not in report.timings
-    report.pending_index.run()
-    build(mini_site, tmp_path / "whole", strict=True, reuse=False)
+    pending.run()
+    build(mini_site, tmp_path / "whole", strict=True, reuse=Reuse(fresh=True))
     assert tree_digest(site) == tree_digest(tmp_path / "whole")
-    assert build(mini_site, site, strict=True).unchanged
+    assert build(mini_site, site, strict=True, reuse=Reuse()).unchanged
 
 
 def test_pages_built_to_be_indexed_later_keep_the_old_index_until_then_and_a_later_build_makes_the_new_one(mini_site, tmp_path):
     site = mini_site.root / "site"
-    build(mini_site, site, strict=True)
+    build(mini_site, site, strict=True, reuse=Reuse())
     old_index = tree_digest(site / "pagefind")
     edit_customs_entry(mini_site, "本季另查扣 42 件。")
     # As when the preview stops before the index of its last build is made.
-    preview = build(mini_site, site, strict=True, index_later=True)
-    assert preview.pending_index is not None and tree_digest(site / "pagefind") == old_index
-    again = build(mini_site, site, strict=True)
+    _, pending = build_indexing_later(mini_site, site)
+    assert pending is not None and tree_digest(site / "pagefind") == old_index
+    again = build(mini_site, site, strict=True, reuse=Reuse())
     assert not again.unchanged and tree_digest(site / "pagefind") != old_index
-    build(mini_site, tmp_path / "cold", strict=True, reuse=False)
+    build(mini_site, tmp_path / "cold", strict=True, reuse=Reuse(fresh=True))
     assert tree_digest(site) == tree_digest(tmp_path / "cold")
 
 
 def test_an_index_is_not_installed_into_a_site_a_newer_build_has_replaced(mini_site):
     site = mini_site.root / "site"
-    first = build(mini_site, site, strict=True, index_later=True).pending_index
+    first = build_indexing_later(mini_site, site)[1]
     edit_customs_entry(mini_site, "本季另查扣 42 件。")
-    second = build(mini_site, site, strict=True, index_later=True).pending_index
+    second = build_indexing_later(mini_site, site)[1]
     staging = site.parent / "staging"
     first.copy_pages(staging / "copies")
     first.index(staging / "copies", staging)
     assert not first.install(staging) and not (site / "pagefind").exists()
     second.run()
-    assert build(mini_site, site, strict=True).unchanged
+    assert build(mini_site, site, strict=True, reuse=Reuse()).unchanged
 
 
 @pytest.fixture
@@ -272,9 +288,9 @@ def reads_counted(monkeypatch) -> list[Path]:
     read: list[Path] = []
     original = corpus_module._read_entry
 
-    def counting(content_dir, index, doc, problems):
-        read.append(doc.path)
-        return original(content_dir, index, doc, problems)
+    def counting(*args):
+        read.append(args[-2].path)  # the entry file read, before the problems it adds to
+        return original(*args)
 
     monkeypatch.setattr(corpus_module, "_read_entry", counting)
     return read
@@ -282,26 +298,26 @@ def reads_counted(monkeypatch) -> list[Path]:
 
 def test_a_rebuild_reads_again_only_the_entry_files_that_changed(project, tmp_path, reads_counted):
     site = project.root / "site"
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     entries = len(reads_counted)
     assert entries == len(list((project.content / "outcomes").rglob("*.md")))
     reads_counted.clear()
     entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
     entry.write_text(entry.read_text(encoding="utf-8") + "\n另於107年9月辦理說明會1場。\n", encoding="utf-8")
-    build(project, site, strict=True, search=False)  # patched: the entry is read again whole, with its translation
+    build(project, site, strict=True, search=False, reuse=Reuse())  # patched: the entry is read again whole, with its translation
     assert sorted(reads_counted) == [entry.with_suffix(".en.md"), entry]
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
     reads_counted.clear()
     entry.write_text(entry.read_text(encoding="utf-8") + "\n另於107年9月辦理座談會1場。\n", encoding="utf-8")
     guide = project.root / "docs/editors-guide.md"  # no entry: the build loads everything, from what it kept read
     guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     assert reads_counted == [entry]
     assert tree_digest(site) == cold_build(project, tmp_path / "cold")
     reads_counted.clear()
     registry = project.content / "agencies.yaml"  # the fields of an entry are read against it
     registry.write_text(registry.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     assert len(reads_counted) == entries
 
 
@@ -309,17 +325,17 @@ def test_an_entry_with_a_problem_is_reported_on_every_build_and_read_again_by_ev
     site = project.root / "site"
     entry = project.content / "outcomes/2018-Q3/3.2.2.tipo.md"
     entry.write_text(entry.read_text(encoding="utf-8").replace("辦理", "辦\u200b理", 1), encoding="utf-8")
-    first = build(project, site, search=False)
+    first = build(project, site, search=False, reuse=Reuse())
     other = project.content / "outcomes/2018-Q3/3.1.1.moj.md"
     other.write_text(other.read_text(encoding="utf-8") + "\n另辦理講習1場。\n", encoding="utf-8")
     reads_counted.clear()
-    patched = build(project, site, search=False)  # the warning was kept with the build it was found in
+    patched = build(project, site, search=False, reuse=Reuse())  # the warning was kept with the build it was found in
     assert sorted(reads_counted) == [other.with_suffix(".en.md"), other]
     other.write_text(other.read_text(encoding="utf-8") + "\n另辦理座談會1場。\n", encoding="utf-8")
     guide = project.root / "docs/editors-guide.md"  # no entry: a full build
     guide.write_text(guide.read_text(encoding="utf-8").replace("本指南", "這份指南", 1), encoding="utf-8")
     reads_counted.clear()
-    full = build(project, site, search=False)
+    full = build(project, site, search=False, reuse=Reuse())
     assert sorted(reads_counted) == sorted([entry, other])  # the entry with a problem was not kept read
     codes = [[(p.path, p.code) for p in report.problems.warnings] for report in (first, patched, full)]
     assert ("content/outcomes/2018-Q3/3.2.2.tipo.md", "W-CHAR-INVISIBLE") in codes[0]

@@ -12,6 +12,7 @@ import pytest
 from actionplan.base.errors import BuildFailed, Problems
 from actionplan.content.guide import GUIDE_FILES, load_guide
 from actionplan.build.pipeline import Project, build, check
+from actionplan.build.reuse import Reuse
 from actionplan.editors.serve import PreviewServer
 from conftest import ROOT
 from htmlpage import read_page
@@ -94,9 +95,10 @@ def test_no_link_on_either_guide_page_is_broken(published_site):
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("zh", ["一每季要交什麼何時交", "二新增一筆執行成效", "三實例智慧財產局民國107年第3季-措施-322", "四檢查與預覽",
+    ("zh", ["開始之前一次性的安裝", "一每季要交什麼何時交", "二新增一筆執行成效", "三實例智慧財產局民國107年第3季-措施-322", "四檢查與預覽",
             "五看懂錯誤訊息", "六送出合併請求pull-request", "七誰還沒交"]),
-    ("en", ["1-what-to-submit-and-when", "2-adding-an-entry", "3-a-worked-example-tipo-2018-q3-measure-322",
+    ("en", ["before-you-start-a-one-time-setup", "1-what-to-submit-and-when", "2-adding-an-entry",
+            "3-a-worked-example-tipo-2018-q3-measure-322",
             "4-checking-and-previewing", "5-reading-an-error", "6-opening-a-pull-request", "7-who-has-not-reported-yet"]),
 ])
 def test_sections_have_githubs_ids_and_a_table_of_contents(published_site, lang, expected):
@@ -138,7 +140,7 @@ def test_the_shipped_guide_has_no_problem():
 
 def test_a_link_the_site_cannot_follow_is_text_and_a_site_address_without_a_page_stays_code(mini_site, tmp_path):
     write_guide(mini_site, GOOD + "\n措施頁 `/zh/plans/2018/measures/3.2.2/`、季頁 `/zh/quarters/2024-q3/`。\n")
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     html = guide_file(tmp_path / "site", "zh").read_text(encoding="utf-8")
     assert '<a href="/en/guide/#1-deadline">英文版</a>' in html
     assert "與 README。" in html  # ../README.md: a file of the repository, shown as its text
@@ -148,7 +150,7 @@ def test_a_link_the_site_cannot_follow_is_text_and_a_site_address_without_a_page
 
 def test_the_english_page_shows_the_chinese_guide_marked_when_there_is_no_translation(mini_site, tmp_path):
     write_guide(mini_site, GOOD.replace("(editors-guide.en.md#1-deadline)", "(#一期限)"), None)
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     page = read_page(guide_file(tmp_path / "site", "en"))
     assert "English translation pending; the Chinese original follows." in page.text
     assert any(lang == "zh-Hant-TW" and "機關填報指南" in text for lang, text in page.langs)
@@ -157,7 +159,7 @@ def test_the_english_page_shows_the_chinese_guide_marked_when_there_is_no_transl
 
 def test_without_a_guide_there_is_no_page_and_no_link_to_one(mini_site, tmp_path):
     write_guide(mini_site, None, None)
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     assert not (tmp_path / "site/zh/guide").exists()
     assert "/zh/guide/" not in (tmp_path / "site/zh/about/index.html").read_text(encoding="utf-8")
     assert broken_links(tmp_path / "site")[1] == []

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.build import kept_build as kept
+from actionplan.build import kept_build
 from actionplan.build.state import BuildState
 from actionplan.base.errors import BuildFailed
-from actionplan.build.pipeline import Project, _options, build
+from actionplan.build.pipeline import Project, build
+from actionplan.build.reuse import Reuse, build_options
 from test_build import tree_digest
 from test_patch import edit
 
@@ -32,19 +33,19 @@ def project(real_site) -> Project:
 @pytest.fixture
 def site(project) -> Path:
     """The project built into site/ by a full build, which kept what the next needs to patch it."""
-    report = build(project, project.root / "site", strict=True, search=False)
+    report = build(project, project.root / "site", strict=True, search=False, reuse=Reuse())
     assert report.rendered == report.pages and not report.patched
     return project.root / "site"
 
 
 def build_again(project: Project, site: Path, **options):
-    return build(project, site, search=False, **{"strict": True, **options})
+    return build(project, site, search=False, **{"strict": True, **options}, reuse=Reuse())
 
 
 def assert_as_a_cold_build(project: Project, site: Path, tmp_path: Path) -> None:
     """Assert that ``site`` and its record are what a cold build of the content now makes."""
     cold = tmp_path / "cold"
-    build(project, cold, strict=True, search=False, reuse=False)
+    build(project, cold, strict=True, search=False, reuse=Reuse(fresh=True))
     assert tree_digest(site) == tree_digest(cold)
     assert BuildState.load(site).pages == BuildState.load(cold).pages  # the fingerprints too: the next build reuses them
 
@@ -143,7 +144,7 @@ def test_kept_files_that_do_not_go_with_the_record_are_not_used(project, site, t
         kept_file.unlink()
     elif kept == "entries of another build":  # the same entries, kept by a build of other inputs
         edit(project, OTHER_QUARTER, "\n---\n", "\n---\n另於本季辦理說明會1場。\n\n")
-        build(project, tmp_path / "other", strict=True, search=False)
+        build(project, tmp_path / "other", strict=True, search=False, reuse=Reuse())
         shutil.copyfile(tmp_path / ".build-kept-entries-other.pickle", entries_file)
     elif kept == "entries cut short":
         entries_file.write_bytes(entries[: len(entries) - 100])
@@ -170,26 +171,26 @@ def test_a_patched_build_reports_the_warnings_of_a_full_one_and_in_strict_mode_f
         build_again(project, site)
     assert "content/outcomes/2018-Q3/3.2.2.tipo.md:" in failed.value.format_message()
     with pytest.raises(BuildFailed) as full:
-        build(project, tmp_path / "full", strict=True, search=False)
+        build(project, tmp_path / "full", strict=True, search=False, reuse=Reuse())
     assert failed.value.format_message() == full.value.format_message()  # the words of a full build's report
     assert tree_digest(site) == before and not (site.parent / ".build-edits-site.pickle").exists()
-    lenient = build(project, tmp_path / "lenient", search=False)
+    lenient = build(project, tmp_path / "lenient", search=False, reuse=Reuse())
     edit(project, OTHER_QUARTER, "\n---\n", "\n---\n另於本季辦理說明會1場。\n\n")
-    again = build(project, tmp_path / "lenient", search=False)
+    again = build(project, tmp_path / "lenient", search=False, reuse=Reuse())
     assert patched(again)
     assert [str(p) for p in again.problems.warnings] == [str(p) for p in lenient.problems.warnings]
     assert any(p.path == "content/" + ENTRY for p in again.problems.warnings)
     edit(project, "outcomes/2018-Q3/3.2.2.tipo.en.md", "\n---\n", "\n---\nJudges were invited.\n\n")
-    again = build(project, tmp_path / "lenient", search=False)  # the entry read again, from both its files
+    again = build(project, tmp_path / "lenient", search=False, reuse=Reuse())  # the entry read again, from both its files
     assert patched(again)
     assert [str(p) for p in again.problems.warnings] == [str(p) for p in lenient.problems.warnings]
     entry.write_text(entry.read_text(encoding="utf-8").replace("\u200b", ""), encoding="utf-8")
-    fixed = build(project, tmp_path / "lenient", search=False)
+    fixed = build(project, tmp_path / "lenient", search=False, reuse=Reuse())
     assert patched(fixed) and fixed.problems.warnings == []
 
 
 def test_what_a_build_keeps_holds_only_what_a_patch_reads_of_the_pages(project, site):
-    kept = kept_build.load_kept(site, BuildState.load(site).inputs, _options(strict=True, search=False))
+    kept = kept_build.load_kept(site, BuildState.load(site).inputs, build_options(strict=True, search=False))
     assert kept is not None and len(kept.pages) == BuildState.load(site).report["pages"]
     contexts = {page.kind: set(page.context) for page in kept.pages}
     assert contexts["quarter"] == {"quarter", "goals"} and contexts["quarter-goal"] == {"outcomes"}
@@ -219,7 +220,7 @@ def test_a_patch_reads_whole_only_the_entries_of_the_quarters_its_pages_list(pro
     assert patched(build_again(project, site))
     assert read_whole[2:] == [{"2018-q3", "2018-q4"}, 0]
     assert_as_a_cold_build(project, site, tmp_path)
-    entry = kept_build.load_kept(site, BuildState.load(site).inputs, _options(strict=True, search=False)).corpus.outcomes[0]
+    entry = kept_build.load_kept(site, BuildState.load(site).inputs, build_options(strict=True, search=False)).corpus.outcomes[0]
     assert isinstance(entry, kept_build.Withheld) and entry.quarter.slug == "2018-q3" and entry.anchor.startswith("entry-")
     with pytest.raises(kept_build.WithheldField):
         entry.body
@@ -229,7 +230,7 @@ def test_a_patch_that_finds_an_entry_withheld_on_its_pages_leaves_the_site_to_a_
                                                                                              monkeypatch):
     monkeypatch.setattr(kept_build, "quarters_shown", lambda pages: {})  # as if the pages listed no other quarter
     site = project.root / "site"
-    build(project, site, strict=True, search=False)
+    build(project, site, strict=True, search=False, reuse=Reuse())
     edit(project, ENTRY, "邀請法官", "另邀請法官")  # TIPO's page lists 2018 Q4's entry, withheld
     report = build_again(project, site)
     assert not patched(report) and report.rendered < report.pages

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from actionplan.build.pipeline import build
+from actionplan.build.reuse import Reuse
 from htmlpage import read_page
 
 
@@ -16,7 +17,7 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("mini")
     project = _project_with(root, FIXTURES / "mini")
     out = root / "site"
-    build(project, out, search=False)
+    build(project, out, search=False, reuse=Reuse())
     return out
 
 
@@ -206,7 +207,7 @@ def test_a_quarter_with_entries_under_two_editions_names_the_edition_in_its_goal
         "outcomes/2024-Q3/2.1.1.customs.md": entry(plan='"2021-2023"'),
     })
     out = project.root / "site"
-    build(project, out, search=False)
+    build(project, out, search=False, reuse=Reuse())
     made = sorted(p.name for p in (out / "zh/quarters/2024-q3").iterdir() if p.is_dir())
     assert made == ["2021-2023-goal-2", "2024-2026-goal-1", "tracking"]
     # A quarter of one edition keeps the short paths.

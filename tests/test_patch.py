@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from actionplan.base.errors import BuildFailed
-from actionplan.build.patch import patch, prepare
-from actionplan.build.pipeline import LastBuild, Project, build
+from actionplan.build.patch import LastBuild, patch, prepare
+from actionplan.build.pipeline import Project, build
+from actionplan.editors.preview_build import PreviewReuse
+from actionplan.build.reuse import Reuse
 from test_build import tree_digest
 
 ENTRY = "outcomes/2018-Q3/3.2.2.tipo.md"
@@ -24,10 +26,11 @@ def project(real_site) -> Project:
 @pytest.fixture
 def last(project) -> LastBuild:
     """The project built into site/, kept as a preview keeps it."""
-    report = build(project, project.root / "site", search=False, keep=True)
-    assert report.last is not None
-    prepare(report.last)
-    return report.last
+    reuse = PreviewReuse()
+    build(project, project.root / "site", search=False, reuse=reuse)
+    assert reuse.last is not None
+    prepare(reuse.last)
+    return reuse.last
 
 
 def edit(project: Project, relative: str, old: str, new: str) -> Path:
@@ -39,7 +42,7 @@ def edit(project: Project, relative: str, old: str, new: str) -> Path:
 
 
 def cold_build(project: Project, out_dir: Path) -> dict[str, str]:
-    build(project, out_dir, search=False, reuse=False)
+    build(project, out_dir, search=False, reuse=Reuse(fresh=True))
     return tree_digest(out_dir)
 
 
@@ -70,7 +73,7 @@ def test_a_patch_renders_only_the_pages_showing_the_entries_edited_and_gives_a_f
     assert "另邀請法官" in (site / "zh/plans/2018/measures/3.2.2/index.html").read_text(encoding="utf-8")
 
     last.save()
-    assert build(project, site, search=False).unchanged  # the record says what the site now is
+    assert build(project, site, search=False, reuse=Reuse()).unchanged  # the record says what the site now is
 
 
 def test_patches_follow_one_another_and_a_save_that_changes_nothing_is_no_rebuild(project, last, tmp_path):
@@ -94,7 +97,7 @@ def test_a_patch_with_an_error_leaves_the_site_and_reports_the_file_and_line_and
     report = failed.value.format_message()
     assert report.startswith('content/outcomes/2018-Q3/3.2.2.tipo.md:11: link "/zh/nowhere/": this site has no page')
     with pytest.raises(BuildFailed) as full:
-        build(project, tmp_path / "full", search=False)
+        build(project, tmp_path / "full", search=False, reuse=Reuse())
     assert report == full.value.format_message()  # the words of a full build's report
     assert tree_digest(site) == before
     edit(project, ENTRY, "（見[說明](/zh/nowhere/)）", "（見[說明](/zh/plans/2018/)）")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from actionplan.build.pipeline import build
+from actionplan.build.reuse import Reuse
 from conftest import ROOT, _project_with, count, installed_tool
 from sitelinks import broken_links
 
@@ -41,6 +42,15 @@ def test_every_page_in_both_languages_is_valid_html(published_site):
     assert errors == []
 
 
+def test_every_page_of_the_golden_site_is_valid_html(golden_site):
+    # The golden site has a page of every kind, the archive pages the shipped content has none of included.
+    pages = html_pages(golden_site)
+    errors = nu_checker_errors(pages)
+    count("pages checked by the Nu Html Checker", len(pages))
+    count("Nu Html Checker errors", len(errors))
+    assert errors == []
+
+
 def test_the_nu_checker_reports_what_it_should(tmp_path):
     broken = tmp_path / "broken.html"
     broken.write_text('<!doctype html><html lang="zh-Hant-TW"><title>x</title><p><div id="a" id="a"></p>',
@@ -55,6 +65,13 @@ def test_no_internal_link_or_fragment_is_broken_in_either_language(published_sit
     count("broken links", len(broken))
     assert broken == []
     assert checked > 10_000
+
+
+def test_no_internal_link_or_fragment_of_the_golden_site_is_broken(golden_site):
+    checked, broken = broken_links(golden_site)
+    count("internal links and #fragments checked", checked)
+    count("broken links", len(broken))
+    assert broken == []
 
 
 def test_the_link_crawler_finds_missing_pages_fragments_and_stale_asset_versions(tmp_path):
@@ -77,7 +94,7 @@ def test_the_link_crawler_finds_missing_pages_fragments_and_stale_asset_versions
 
 def test_two_builds_of_the_shipped_content_are_byte_identical(published_site, tmp_path):
     again = tmp_path / "site"
-    build(_project_with(tmp_path, ROOT / "content"), again, strict=True)
+    build(_project_with(tmp_path, ROOT / "content"), again, strict=True, reuse=Reuse())
 
     def digest(root: Path) -> dict[str, str]:
         return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

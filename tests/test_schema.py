@@ -27,7 +27,7 @@ from actionplan.content.sources import split_front_matter
 from conftest import FIXTURES, ROOT
 from mini import CUSTOMS, CUSTOMS_PATH, PLAN, TIPO_EN, entry
 
-SCHEMAS = ROOT / "actionplan" / "schemas"
+SCHEMAS = ROOT / "actionplan" / "content" / "schemas"
 VSCODE = ROOT / ".vscode"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -272,8 +272,8 @@ def test_a_required_field_left_out_is_hinted_with_its_name_and_example(make_site
 
 
 def test_a_yaml_language_server_modeline_in_front_matter_is_accepted_as_a_comment(make_site):
-    # The YAML extension does not read front matter in Markdown (see README, "Editing in VS Code"); a modeline an
-    # editor pastes is harmless.
+    # The YAML extension does not read front matter in Markdown (see docs/editing.md, "Editing in VS Code"); a
+    # modeline an editor pastes is harmless.
     modeline = "# yaml-language-server: $schema=../../../actionplan/content/schemas/outcome.schema.json\n"
     project = make_site({CUSTOMS: entry().replace("---\n", "---\n" + modeline, 1)})
     problems = Problems(project.root)
@@ -414,5 +414,24 @@ def test_vscode_wiring_covers_every_content_file_type():
     # are checked by `check`, which the task runs and whose problems it shows in the editor.
     by_task = {"outcome", "outcome-en"} if _check_task() else set()
     assert in_editor | by_task == set(schema.SCHEMA_NAMES)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "## Editing in VS Code" in readme or "### Editing in VS Code" in readme
+    editing = (ROOT / "docs/editing.md").read_text(encoding="utf-8")
+    assert "## Editing in VS Code" in editing
+
+
+def test_every_content_kind_has_its_schemas_and_every_schema_a_kind():
+    from actionplan.content.kinds import CONTENT_KINDS
+
+    declared = [name for kind in CONTENT_KINDS for name in kind.schemas]
+    assert sorted(declared) == sorted(schema.SCHEMA_NAMES)
+    assert all((SCHEMAS / f"{name}.schema.json").is_file() for name in declared)
+
+
+def test_every_shipped_content_file_is_claimed_by_exactly_one_kind():
+    from actionplan.content.kinds import CONTENT_KINDS
+
+    for path in sorted((ROOT / "content").rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".md"):
+            relative = path.relative_to(ROOT / "content").as_posix()
+            assert [kind.name for kind in CONTENT_KINDS if kind.claims(relative)] != [], relative
+            assert len([kind for kind in CONTENT_KINDS if kind.claims(relative)]) == 1, relative
+

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from actionplan.build.pipeline import PendingIndex, Project, build
+from actionplan.build.pipeline import Project, build
+from actionplan.editors.preview_build import PendingIndex
 from actionplan.site.routes import page_path
 from actionplan.editors.serve import PreviewServer
+from actionplan.build.reuse import Reuse
 from conftest import ROOT, installed_tool
 from mini import BODY, CUSTOMS, CUSTOMS_PATH, TIPO, entry
 from test_browser import PageWatch, axe_violations
@@ -167,7 +169,7 @@ def test_only_served_pages_carry_the_reload_script(project, preview, tmp_path):
     with urllib.request.urlopen(preview.url + "__preview/reload.js") as script:
         assert script.headers["Content-Type"].startswith("text/javascript")
     published = tmp_path / "published"
-    build(project, published)
+    build(project, published, reuse=Reuse())
     for site in (published, project.root / "site"):
         files = [path for path in site.rglob("*") if path.is_file()]
         assert len(files) > 40
@@ -263,7 +265,7 @@ def test_the_open_page_reloads_as_soon_as_the_pages_are_written_and_the_search_i
     allowed.set()
     assert searched_preview.index_settled.wait(60)
     assert "Zanzibar" in indexed_text(site)
-    assert build(project, site, search=True).unchanged  # the index is recorded as the pages'
+    assert build(project, site, search=True, reuse=Reuse()).unchanged  # the index is recorded as the pages'
 
 
 def test_a_build_during_indexing_has_its_own_pages_indexed_not_the_older_ones(project, searched_preview, held_index):
@@ -312,7 +314,7 @@ def test_an_edit_of_entries_is_patched_in_and_a_file_left_broken_keeps_the_build
     assert "共13場次" in served_text(preview, page_path("measure", "zh", "2024-2026/1.1.1"))
     assert full_builds == []  # every save was patched into the build kept from the first
     with preview._building:  # the record is written after the reload is sent
-        assert build(project, project.root / "site", search=False).unchanged  # and recorded as a full build would
+        assert build(project, project.root / "site", search=False, reuse=Reuse()).unchanged  # and recorded as a full build would
 
 
 def served_text(preview: PreviewServer, path: str) -> str:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from actionplan.base.errors import Problems
 from actionplan.build.pipeline import Project, build, load
+from actionplan.build.reuse import Reuse
 from actionplan.content.agencies import AgencyIndex
 from actionplan.content.models import Quarter
 from actionplan.importers.table_model import HEADER_CELLS
@@ -46,7 +47,7 @@ def content_digest(project: Project) -> dict[str, str]:
 
 
 def site_of(project: Project, tmp_path: Path, name: str = "site") -> Path:
-    build(project, tmp_path / name, search=False, reuse=False)
+    build(project, tmp_path / name, search=False)
     return tmp_path / name
 
 
@@ -55,7 +56,7 @@ def real_build(tmp_path_factory) -> Path:
     """The shipped content built (without search) twice, into two folders; the first is returned."""
     root = tmp_path_factory.mktemp("tables")
     for name in ("one", "two"):
-        build(Project(ROOT), root / name, search=False, reuse=False)
+        build(Project(ROOT), root / name, search=False)
     return root / "one"
 
 
@@ -307,19 +308,19 @@ def malformed(kind: str, ext: str, tmp_path: Path) -> Path:
     return path
 
 
-EXPECTED = {
-    ("odt", "not a zip"): "not a readable OpenDocument .odt file: it is not a zip archive",
-    ("odt", "empty zip"): "not a readable OpenDocument .odt file: not an OpenDocument text: its type is missing",
-    ("odt", "missing part"): "not a readable OpenDocument .odt file: its part content.xml is missing",
-    ("odt", "damaged part"): "not a readable OpenDocument .odt file: it is damaged (XMLSyntaxError",
-    ("odt", "other format"): "not a readable OpenDocument .odt file: not an OpenDocument text: its type is missing",
-    ("odt", "narrow table"): "a table of 3 columns; the tracking table has six",
-    ("docx", "not a zip"): "not a Word .docx file: it is not a zip archive with a Word document in it",
-    ("docx", "empty zip"): "not a Word .docx file: a part is missing",
-    ("docx", "missing part"): "not a Word .docx file: a part is missing",
-    ("docx", "damaged part"): "not a Word .docx file: it is damaged (XMLSyntaxError",
-    ("docx", "other format"): "not a Word .docx file: a part is missing",
-    ("docx", "narrow table"): "a table of 3 columns; the tracking table has six",
+EXPECTED = {  # (the start of the message, its code): the zip itself is checked by the import limits (bounded.py)
+    ("odt", "not a zip"): ("not a Word or OpenDocument file: not a zip", "E-IMPORT-ZIP"),
+    ("odt", "empty zip"): ("the file lacks its part mimetype", "E-IMPORT-ZIP"),
+    ("odt", "missing part"): ("the file lacks its part content.xml", "E-IMPORT-ZIP"),
+    ("odt", "damaged part"): ("not a readable OpenDocument .odt file: it is damaged (XMLSyntaxError", "E-TABLE-FORMAT"),
+    ("odt", "other format"): ("the file lacks its part mimetype", "E-IMPORT-ZIP"),
+    ("odt", "narrow table"): ("a table of 3 columns; the tracking table has six", "E-TABLE-COLUMNS"),
+    ("docx", "not a zip"): ("not a Word or OpenDocument file: not a zip", "E-IMPORT-ZIP"),
+    ("docx", "empty zip"): ("the file lacks its part [Content_Types].xml", "E-IMPORT-ZIP"),
+    ("docx", "missing part"): ("not a Word .docx file that can be read", "E-TABLE-FORMAT"),
+    ("docx", "damaged part"): ("not a Word .docx file that can be read", "E-TABLE-FORMAT"),
+    ("docx", "other format"): ("the file lacks its part [Content_Types].xml", "E-IMPORT-ZIP"),
+    ("docx", "narrow table"): ("a table of 3 columns; the tracking table has six", "E-TABLE-COLUMNS"),
 }
 
 
@@ -330,13 +331,14 @@ def test_a_malformed_file_is_refused_with_a_bilingual_message_and_no_traceback(m
     path = malformed(kind, ext, tmp_path)
     result = import_file(project, path, "2018-Q3", "--plan", "2018")
     assert result.exit_code == 1, result.output
-    assert f"table.{ext}:" in result.output and EXPECTED[(ext, kind)] in result.output
+    message, code = EXPECTED[(ext, kind)]
+    assert f"table.{ext}:" in result.output and message in result.output
     assert "請" in result.output.split(" | ", 1)[1]  # the Chinese half of the message, and its hint
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
     assert content_digest(project) == before
     problems = Problems()
     assert read_table(path, problems) is None or problems.errors
-    assert {p.code for p in problems.errors} == {"E-TABLE-COLUMNS" if kind == "narrow table" else "E-TABLE-FORMAT"}
+    assert {p.code for p in problems.errors} == {code}
 
 
 def _fill_odt(path: Path, measure_text: str, paragraphs: list[str]) -> None:
@@ -409,11 +411,11 @@ def test_blank_table_for_a_quarter_without_a_single_edition_in_force_asks_for_on
 
 def test_an_edit_patched_into_the_site_rewrites_the_quarters_table(real_site, tmp_path):
     site = tmp_path / "site"
-    build(real_site, site, search=False)
+    build(real_site, site, search=False, reuse=Reuse())
     before = {ext: (site / path).read_bytes() for ext, path in REAL_TABLE.items()}
     entry = real_site.content / "outcomes/2018-Q3/3.2.2.tipo.md"
     entry.write_text(entry.read_text(encoding="utf-8").replace("邀請法官", "另邀請法官", 1), encoding="utf-8")
-    report = build(real_site, site, search=False)
+    report = build(real_site, site, search=False, reuse=Reuse())
     assert report.patched
     cold = site_of(real_site, tmp_path, "cold")
     for ext, relative in REAL_TABLE.items():
@@ -422,4 +424,4 @@ def test_an_edit_patched_into_the_site_rewrites_the_quarters_table(real_site, tm
         problems = Problems()
         raw = read_table(site / relative, problems)
         assert any("另邀請法官" in b.text for g in raw.goals for r in g.rows for b in r.cells["outcome"])
-    assert build(real_site, site, search=False).unchanged  # the record knows the tables as rewritten
+    assert build(real_site, site, search=False, reuse=Reuse()).unchanged  # the record knows the tables as rewritten

@@ -16,6 +16,7 @@ from actionplan.base.errors import Problems
 from actionplan.content.i18n import date_label
 from actionplan.content.models import Quarter
 from actionplan.build.pipeline import Project, build, load
+from actionplan.build.reuse import Reuse
 from actionplan.site.routes import page_path
 from actionplan.content.tracking import due_date, tracking_report
 from conftest import ROOT
@@ -278,7 +279,7 @@ def test_the_tracking_page_is_not_in_the_search_index(published_site):
 
 
 def test_the_mini_quarter_is_dated_by_its_newest_entry_not_the_build_clock(mini_site, tmp_path):
-    build(mini_site, tmp_path / "site", search=False)
+    build(mini_site, tmp_path / "site", search=False, reuse=Reuse())
     page = read_page(tracking_file(tmp_path / "site", "zh", Quarter(2024, 3)))
     # The 2024 Q3 entries were updated on 2024-10-14 and 2024-10-15; the plan on 2024-01-02.
     assert "更新日期：民國113年10月15日" in page.text
@@ -335,7 +336,7 @@ def test_a_quarter_of_70_measures_with_three_agencies_each_stays_under_60_kb_gzi
         for agency in AGENCY_IDS if measure not in measures[-10:] else AGENCY_IDS[:1]:
             files[f"outcomes/2024-Q3/{measure}.{agency}.md"] = entry_file(measure, agency)
     project = make_site(files)
-    build(project, tmp_path / "site", search=False)
+    build(project, tmp_path / "site", search=False, reuse=Reuse())
     for lang in ("zh", "en"):
         page = tracking_file(tmp_path / "site", lang, Quarter(2024, 3))
         rows = sum(len(t.rows) - 1 for t in tables_of(page)[1:])

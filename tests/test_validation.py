@@ -62,15 +62,18 @@ def test_front_matter_syntax_error_is_the_only_problem_of_the_file(make_site):
     ]
 
 
-@pytest.mark.parametrize("old, new, line", [
-    ("title:\n  zh:", "title:\n\tzh:", 3),
-    ("\npublisher:", "\n\tpublisher:", 10),
+@pytest.mark.parametrize("old, new, line, message", [
+    ("title:\n  zh:", "title:\n\tzh:", 3, TAB_LINE),
+    # A top-level field is not indented at all: "indent with spaces" would lead to a worse error.
+    ("\npublisher:", "\n\tpublisher:", 10,
+     'a Tab character before the field "publisher" | 欄位「publisher」前面有 Tab 字元: delete the Tab: "publisher:" '
+     "starts at the beginning of the line, as the other fields do | 請刪除 Tab：「publisher:」要從行首寫起，與其他欄位對齊"),
 ])
-def test_tab_indentation_is_reported_as_tab_with_line_and_column(make_site, old, new, line):
+def test_tab_indentation_is_reported_as_tab_with_line_and_column(make_site, old, new, line, message):
     site = fixture_text("site.yaml")
     assert old in site
     project = make_site({"site.yaml": site.replace(old, new, 1)})
-    assert errors(project) == [f"content/site.yaml:{line}:1: {TAB_LINE}"]
+    assert errors(project) == [f"content/site.yaml:{line}:1: {message}"]
 
 
 # 2. Duplicate keys
@@ -164,21 +167,37 @@ def test_duplicate_plan_id_names_the_other_file(make_site):
 # 5. Quarters and file names
 
 
-@pytest.mark.parametrize("quarter", ["2024Q3", "2024-Q5"])
-def test_malformed_quarter_is_reported_with_the_expected_form(make_site, quarter):
+@pytest.mark.parametrize("quarter, hint", [
+    ("2024-Q5", QUARTER_HINT),
+    # A quarter written another way is given in the form to write, as a date written another way is.
+    ("2024Q3", "2024Q3 is 2024-Q3: write quarter: 2024-Q3 | 2024Q3即 2024-Q3（民國113年第3季），請寫成 quarter: 2024-Q3"),
+    ("113年第3季", "113年第3季 is 2024-Q3: write quarter: 2024-Q3 | 113年第3季即 2024-Q3，請寫成 quarter: 2024-Q3"),
+])
+def test_malformed_quarter_is_reported_with_the_expected_form(make_site, quarter, hint):
     project = make_site({CUSTOMS: customs(quarter=quarter)})
     assert errors(project) == [
         f'{CUSTOMS_PATH}:5: "quarter" must look like 2024-Q3, not "{quarter}" | '
-        f"「quarter」須寫成 2024-Q3 的形式，而非「{quarter}」: {QUARTER_HINT}",
+        f"「quarter」須寫成 2024-Q3 的形式，而非「{quarter}」: {hint}",
     ]
 
 
-@pytest.mark.parametrize("rel, line", [("outcomes/2024-Q3/2.1.1.moj.md", 4), ("outcomes/2024-Q2/2.1.1.customs.md", 5)])
-def test_file_name_that_does_not_match_fields_names_the_right_one_at_the_field_that_differs(make_site, rel, line):
+def test_file_name_that_does_not_match_fields_names_the_right_one_at_the_field_that_differs(make_site):
+    rel = "outcomes/2024-Q3/2.1.1.moj.md"
     project = make_site({rel: customs()})
     assert errors(project) == [
-        f"content/{rel}:{line}: the file name does not match its fields; it should be content/{CUSTOMS} | "
+        f"content/{rel}:4: the file name does not match its fields; it should be content/{CUSTOMS} | "
         f"檔名與欄位不一致，應為 content/{CUSTOMS}: rename the file, or correct the fields | 請更改檔名或更正欄位",
+    ]
+
+
+def test_an_entry_in_another_quarters_folder_is_told_both_ways_out(make_site):
+    rel = "outcomes/2024-Q2/2.1.1.customs.md"
+    project = make_site({rel: customs()})
+    assert errors(project) == [
+        f"content/{rel}:5: quarter 2024-Q3 is not the quarter of the folder the file is in, outcomes/2024-Q2/ | "
+        "quarter 2024-Q3 與檔案所在的資料夾 outcomes/2024-Q2/ 季別不一致: if the entry is for 2024-Q2, write quarter: 2024-Q2 "
+        "in 2.1.1.customs.md; if it is for 2024-Q3, move the file back to content/outcomes/2024-Q3/ | "
+        "若為 2024-Q2 的執行成效，請在 2.1.1.customs.md 寫 quarter: 2024-Q2；若為 2024-Q3 的，請把檔案移回 content/outcomes/2024-Q3/",
     ]
 
 
@@ -190,11 +209,11 @@ def test_a_misspelt_agency_is_reported_as_unknown_not_as_a_file_to_rename(make_s
 
 
 def test_a_misspelt_agency_is_reported_in_the_same_run_as_a_malformed_quarter(make_site):
-    project = make_site({CUSTOMS: customs(agency="custom", quarter="2024Q3")})
+    project = make_site({CUSTOMS: customs(agency="custom", quarter="2024-Q5")})
     assert errors(project) == [
         f'{CUSTOMS_PATH}:4: unknown agency "custom" | 沒有「custom」這個機關代號: did you mean "customs"? | 是否要寫「customs」？',
-        f'{CUSTOMS_PATH}:5: "quarter" must look like 2024-Q3, not "2024Q3" | '
-        f"「quarter」須寫成 2024-Q3 的形式，而非「2024Q3」: {QUARTER_HINT}",
+        f'{CUSTOMS_PATH}:5: "quarter" must look like 2024-Q3, not "2024-Q5" | '
+        f"「quarter」須寫成 2024-Q3 的形式，而非「2024-Q5」: {QUARTER_HINT}",
     ]
 
 
@@ -279,8 +298,10 @@ def test_empty_required_date_is_reported_at_its_line(make_site):
 def test_missing_agency_is_reported_at_the_front_matter(make_site):
     project = make_site({CUSTOMS: customs(agency=None)})
     assert errors(project) == [
-        f'{CUSTOMS_PATH}:2: field "agency" is required | 必須填寫「agency」欄位: '
-        'write "agency: …" (Reporting agency), e.g. agency: tipo | 請填寫「agency: …」（填報機關），例如 agency: tipo',
+        f'{CUSTOMS_PATH}:2: field "agency" is missing from the front matter, between the two --- lines | '
+        "front matter（兩行 --- 之間）缺少「agency」欄位: "
+        # The example is the file's own agency, as its name says, not the schema's.
+        'write "agency: …" (Reporting agency), e.g. agency: customs | 請填寫「agency: …」（填報機關），例如 agency: customs',
     ]
 
 
@@ -392,7 +413,8 @@ BROKEN_ERRORS = [
     'content/outcomes/2024-Q2/1.1.1.ida.md:3:10: "measure" expected text, got number from `1.10` | '
     '「measure」應為文字，但 `1.10` 被讀成數字: put the value in double quotes: measure: "1.10" | 請加雙引號：measure: "1.10"',
     f'{CUSTOMS_PATH}:5: "quarter" must look like 2024-Q3, not "2024Q3" | '
-    f"「quarter」須寫成 2024-Q3 的形式，而非「2024Q3」: {QUARTER_HINT}",
+    "「quarter」須寫成 2024-Q3 的形式，而非「2024Q3」: 2024Q3 is 2024-Q3: write quarter: 2024-Q3 | "
+    "2024Q3即 2024-Q3（民國113年第3季），請寫成 quarter: 2024-Q3",
     f'{CUSTOMS_PATH}:7:10: "remarks" expected text, got boolean from `yes` | '
     '「remarks」應為文字，但 `yes` 被讀成布林值（是/否）: put the value in double quotes: remarks: "yes" | 請加雙引號：remarks: "yes"',
     f'content/{PLAN}:12: duplicate key "source" (first on line 8) | 重複的鍵「source」（第 8 行已有）: '

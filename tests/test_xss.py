@@ -15,6 +15,7 @@ import pytest
 
 from actionplan.content.markdown import render
 from actionplan.build.pipeline import build
+from actionplan.build.reuse import Reuse
 from conftest import FIXTURES, ROOT, _project_with
 from diagnostics import expect, run_check
 from mini import BODY, CUSTOMS, CUSTOMS_PATH, PLAN, TIPO_EN, entry, fixture_text, line_in as line_of, quoted
@@ -237,7 +238,7 @@ def payload_site(tmp_path_factory) -> dict[str, tuple[str, _Page]]:
     project = _project_with(root, FIXTURES / "mini")
     for rel, text in _payload_files().items():
         (project.content / rel).write_text(text, encoding="utf-8")
-    build(project, root / "site", search=False)
+    build(project, root / "site", search=False, reuse=Reuse())
     pages = {}
     for path in sorted((root / "site").rglob("*.html")):
         html = path.read_text(encoding="utf-8")

@@ -14,6 +14,11 @@ ERROR = "error"
 WARNING = "warning"
 
 
+def bi(en: str, zh: str) -> str:
+    """Return a message in both languages, as editors read them."""
+    return f"{en} | {zh}"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the content, located at a file and line."""
@@ -73,7 +78,9 @@ class Problems:
 
     def _resolve(self, path: Path) -> Path:
         """Return ``path.resolve()``, with its folder resolved once for all the files in it."""
-        if not path.is_absolute() or path.name in ("", "..") or os.path.islink(path):
+        if os.path.islink(path) and path.name not in ("", ".", ".."):
+            return path.parent.resolve() / path.name  # the link itself, where it is, not where it leads
+        if not path.is_absolute() or path.name in ("", ".."):
             return path.resolve()
         folder = self._folders.get(path.parent)
         if folder is None:

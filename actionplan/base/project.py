@@ -27,3 +27,8 @@ class Project:
     def docs(self) -> Path:
         """The editors' guide, published as a page of the site."""
         return self.root / "docs"
+
+    @property
+    def sources(self) -> list[Path]:
+        """The folders a build reads from the repository: content, the guide, templates and static files."""
+        return [self.content, self.docs, self.templates, self.static]

@@ -14,28 +14,65 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
+
 from ..content.agencies import AgencyIndex
-from .state import Fingerprints
+from .state import BuildState, Fingerprints
 from ..content.corpus import read_outcomes
 from ..base.errors import Problems
-from ..content.models import Outcome
-from .pipeline import BuildReport, LastBuild, raise_if_failed, template_failed
+from ..content.models import Corpus, Outcome
+from .report import BuildReport, raise_if_failed, template_failed
+from ..site.facets import Facets
 from ..site.render import TEMPLATE_ERRORS, SiteLinks, render_pages
-from ..site.routes import Scope, entry_id, plan_routes, site_goal_pages
-from ..content import markdown
-from ..content.markdown import LinkTargets
+from ..site.routes import PageSpec, Scope, entry_id, plan_routes, site_goal_pages
+from ..base.project import Project
+from ..content.markdown import LinkTargets, RenderedTexts
 from ..checks.validate import link_targets, validate_entries
 from ..site.table_files import write_table_files
 from ..site.write import discard, stage_dir
 
 
+
+@dataclass
+class LastBuild:
+    """A successful build's corpus, pages and record, as a patch takes them: kept in memory by a preview, or loaded
+    from what a build kept on disk (``kept_build``)."""
+
+    project: Project
+    out_dir: Path
+    options: str
+    """``reuse.build_options`` of the build."""
+    search: bool
+    corpus: Corpus
+    pages: list[PageSpec]
+    facets: dict[str, Facets]
+    """By page path."""
+    fingerprints: Fingerprints
+    code: str
+    """The hash of the templates, static files and code the pages were rendered with."""
+    state: BuildState
+    """The build's record, as saved; a patch updates it in memory, and ``save`` writes it."""
+    env: Environment
+    versions: dict[str, str]
+    texts: RenderedTexts
+    """The HTML of the content's texts, kept whole so that any page can be rendered again at once."""
+    checks: dict = field(default_factory=dict)
+    """What patches work out once and reuse: the link targets, the agency index, the entry files' outcomes."""
+
+    def save(self) -> None:
+        """Write the record of the site as it now is."""
+        self.state.inputs = self.state.hash_of_sources(self.options)
+        self.state.save()
+
+
 def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildReport | None:
     """Bring the site of ``last`` up to date with the files ``saved`` (as a watcher names them) and update ``last``;
     return the report, or None when a full build is needed. Errors in the entries saved (and warnings, when
-    ``strict``) raise BuildFailed, with the site left as it was. The record is written, and the search index asked
-    for, by ``last.save()``."""
+    ``strict``) raise BuildFailed, with the site left as it was. The record is written by ``last.save()``; a preview
+    then has the search index of the new pages made."""
     project, state = last.project, last.state
     report = BuildReport(problems=Problems(project.root))
     problems = report.problems
@@ -68,7 +105,7 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
 
     started = time.perf_counter()
     corpus = dataclasses.replace(last.corpus, outcomes=tuple(new.get(id(o), o) for o in last.corpus.outcomes))
-    validate_entries(corpus, list(new.values()), problems, _targets(last), state.checked)
+    validate_entries(corpus, list(new.values()), problems, _targets(last), state.checked, last.texts)
     raise_if_failed(problems, strict)
     scope = Scope.of(new.values())
     in_scope = [page for page in last.pages if scope.covers(page)]
@@ -90,7 +127,7 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
     try:
         try:
             rendered = render_pages(changed, corpus, last.env, last.versions, facets, staging, site=_links(last),
-                                    keep_texts=True, workers=1)
+                                    texts=last.texts, keep_texts=True, workers=1)
         except TEMPLATE_ERRORS as err:
             raise template_failed(problems, err, project.templates) from err
         report.timings["render"] = time.perf_counter() - started
@@ -123,7 +160,7 @@ def prepare(last: LastBuild) -> None:
     """Work out now, on every core, what patches would otherwise as they come: every entry's HTML, the compiled
     templates, the link targets and their hash, which entry file makes which outcome, where each page is, and the
     hashes of the values the pages of an edit show."""
-    markdown.prerender([text for o in last.corpus.outcomes for text in (o.body.zh, o.body.en) if text], forget=False)
+    last.texts.prerender([text for o in last.corpus.outcomes for text in (o.body.zh, o.body.en) if text], forget=False)
     for name in sorted({page.template for page in last.pages}):
         last.env.get_template(name)
     _targets(last).digest

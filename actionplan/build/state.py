@@ -39,7 +39,10 @@ def digest(*parts: bytes | str) -> str:
 def _files(folder: Path | str) -> Iterator[os.DirEntry]:
     """Yield every file under ``folder`` (none if it is missing) as ``os.walk`` would list them, a folder's files
     before its subfolders', each in name order, skipping hidden files and caches and not entering linked folders.
-    Entries, not paths: tens of thousands of ``Path`` objects cost more than the walk."""
+    Entries, not paths: tens of thousands of ``Path`` objects cost more than the walk. A ``folder`` that is itself a
+    link is not entered either: the build refuses it (issue 26) and reads nothing through it, not even to hash it."""
+    if os.path.islink(folder):
+        return
     try:
         with os.scandir(folder) as found:
             entries = sorted(found, key=lambda entry: entry.name)
@@ -50,19 +53,28 @@ def _files(folder: Path | str) -> Iterator[os.DirEntry]:
         if entry.name.startswith("."):
             continue
         try:
-            is_folder = entry.is_dir()
+            is_folder = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_folder = False
         if not is_folder:
-            yield entry
-        elif entry.name != "__pycache__" and not entry.is_symlink():
+            yield entry  # a link too, to a file or a folder: hashed as the link it is, not followed (issue 26)
+        elif entry.name != "__pycache__":
             folders.append(entry.path)
     for path in folders:
         yield from _files(path)
 
 
 def _hash_file(path: str | Path) -> str:
-    return digest(Path(path).read_bytes())
+    """Return the hash of a file's bytes; of a link's target, without following it (the build refuses links)."""
+    if os.path.islink(path):
+        return digest("symbolic link", os.readlink(path))
+    # In chunks, as ``digest`` would hash the bytes whole: a file a pull request adds can be of any size.
+    hasher = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            hasher.update(chunk)
+    hasher.update(b"\0")
+    return hasher.hexdigest()
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -102,7 +114,7 @@ class BuildState:
     """The page and file counts of the build, reported again when nothing changed."""
     search_index: str = ""
     """The ``inputs`` of the build whose pages the search index in the folder was made from; empty without one. It
-    differs from ``inputs`` while the index of a preview's latest pages is still being made (``index_later``)."""
+    differs from ``inputs`` while the index of a preview's latest pages is still being made (``PreviewReuse``)."""
 
     @classmethod
     def load(cls, out_dir: Path) -> BuildState:
@@ -130,7 +142,7 @@ class BuildState:
         moved = []
         for root in [*roots, _PACKAGE]:
             for entry in _files(root):
-                stat = entry.stat()
+                stat = entry.stat(follow_symlinks=False)
                 key = entry.path
                 old = known.get(key)
                 unmoved = old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns
@@ -157,10 +169,10 @@ class BuildState:
             key = str(path)
             old = self.sources.get(key)
             try:
-                stat = path.stat()
+                stat = path.stat(follow_symlinks=False)
             except OSError:
                 stat = None
-            if old is None or stat is None or not path.is_file():
+            if old is None or stat is None or not path.is_file() or path.is_symlink():  # a link: the build refuses it
                 if old is None and stat is None:
                     continue  # made and gone again before it was looked at: an editor's temporary file
                 return None

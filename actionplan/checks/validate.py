@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..content.agencies import is_responsible
 from ..base.errors import WARNING, Problem, Problems
-from ..content.fields import did_you_mean, unknown_agency
+from ..content.fields import did_you_mean, unknown_agency, unknown_measure
 from ..content import markdown
-from ..content.markdown import LinkTargets, check_markdown
+from ..content.markdown import LinkTargets, RenderedTexts, check_markdown
 from ..content.models import Corpus, Outcome, Plan, Site
 from ..base.parallel import ordered_map
 from ..site.routes import PageSpec, page_anchors
@@ -25,23 +25,25 @@ _BASE_URL = shape("site").field("base_url").pattern
 _EMAIL = shape("site").field("email").pattern
 
 
-def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec], known: dict | None = None) -> None:
+def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec], known: dict | None = None,
+             rendered: RenderedTexts | None = None) -> None:
     """Add every cross-reference problem of the corpus to ``problems``; links are checked against ``pages``, unless
     there are none to check them against. ``known`` holds what entries' texts were found to have in earlier runs
-    (it is updated), so that unchanged texts are not checked again."""
+    (it is updated), so that unchanged texts are not checked again; ``rendered`` keeps the HTML made of the texts
+    checked, for the build to publish."""
     _check_site_urls(corpus, problems)
     targets = link_targets(corpus, pages) if corpus.plans and pages else None
-    _check_outcomes(corpus, corpus.outcomes, problems, targets, {} if known is None else known)
+    _check_outcomes(corpus, corpus.outcomes, problems, targets, {} if known is None else known, rendered)
     for plan in corpus.plans.values():
         _check_text_markdown(plan, plan.path, _PLAN_MARKDOWN, problems, targets)
     _check_text_markdown(corpus.site, corpus.site.path, _SITE_MARKDOWN, problems, targets)
 
 
 def validate_entries(corpus: Corpus, outcomes: list[Outcome], problems: Problems, targets: LinkTargets | None,
-                     known: dict) -> None:
+                     known: dict, rendered: RenderedTexts | None = None) -> None:
     """Add the problems of some entries of the corpus to ``problems``, as ``validate`` finds them; ``known`` keeps
     what the other entries' texts were found to have."""
-    _check_outcomes(corpus, outcomes, problems, targets, known, forget=False)
+    _check_outcomes(corpus, outcomes, problems, targets, known, rendered, forget=False)
 
 
 def link_targets(corpus: Corpus, pages: list[PageSpec]) -> LinkTargets:
@@ -53,7 +55,7 @@ def link_targets(corpus: Corpus, pages: list[PageSpec]) -> LinkTargets:
 
 
 def _check_outcomes(corpus: Corpus, outcomes, problems: Problems, targets: LinkTargets | None, known: dict,
-                    forget: bool = True) -> None:
+                    rendered: RenderedTexts | None, forget: bool = True) -> None:
     for outcome in outcomes:
         lines = outcome.lines
         plan = corpus.plans.get(outcome.plan)
@@ -68,10 +70,7 @@ def _check_outcomes(corpus: Corpus, outcomes, problems: Problems, targets: LinkT
             measure = corpus.measure(plan.id, outcome.measure)
             if measure is None:
                 problems.add(outcome.path, lines["measure"],
-                             bi(f"measure \"{outcome.measure}\" is not in plan {plan.id}",
-                                f"方案 {plan.id} 沒有執行措施「{outcome.measure}」"),
-                             did_you_mean(outcome.measure, [m.id for m in plan.measures])
-                             or bi("look the number up on the plan page", "請在方案頁面查詢措施編號"),
+                             *unknown_measure(outcome.measure, plan.id, [m.id for m in plan.measures]),
                              code="E-MEASURE-UNKNOWN")
             elif outcome.agency in corpus.agencies and not is_responsible(corpus.agencies, outcome.agency, measure.lead.ids + measure.co.ids) and outcome.note is None:
                 problems.add(outcome.path, lines["agency"],
@@ -90,11 +89,11 @@ def _check_outcomes(corpus: Corpus, outcomes, problems: Problems, targets: LinkT
         if outcome.agency not in corpus.agencies and "agencies" not in corpus.incomplete:
             problems.add(outcome.path, lines["agency"], *unknown_agency(outcome.agency, corpus.agencies),
                          code="E-AGENCY-UNKNOWN")
-    _check_outcome_markdown(outcomes, problems, targets, known, forget)
+    _check_outcome_markdown(outcomes, problems, targets, known, rendered, forget)
 
 
 def _check_outcome_markdown(outcomes, problems: Problems, targets: LinkTargets | None, known: dict,
-                            forget: bool) -> None:
+                            rendered: RenderedTexts | None, forget: bool) -> None:
     """Check the Markdown of the entries, on every core: it is most of the time validation takes. What a text was
     found to have is kept in ``known`` and not looked for again; for a text with links, only while the site's pages
     and anchors stay the same. With ``forget``, what no text of ``outcomes`` has any more is dropped from it."""
@@ -117,7 +116,8 @@ def _check_outcome_markdown(outcomes, problems: Problems, targets: LinkTargets |
 
     checked = ordered_map(check, [text for _, text in todo])
     # The HTML made from the checker's parse spares rendering a second parse of each text.
-    markdown.keep_rendered({text[0]: html for (_, text), (_, _, html) in zip(todo, checked) if html is not None})
+    if rendered is not None:
+        rendered.keep({text[0]: html for (_, text), (_, _, html) in zip(todo, checked) if html is not None})
     for (key, _), (linked, found, _) in zip(todo, checked):
         if linked:
             known[key], known[_digest(key, pages)] = "links", found

@@ -1,15 +1,20 @@
 """Turns parsed content files into the typed, frozen corpus; every field problem is reported at its line."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from .agencies import AgencyIndex
 from ..base.errors import Problems
-from .fields import FieldReader, ShapedFields, did_you_mean, unknown_agency
+from .fields import (
+    FieldReader, ShapedFields, curly_quoted, curly_quotes_problem, did_you_mean, quarter_hint, unknown_agency,
+    unknown_measure,
+)
+from .kinds import kind_of
 from .models import (
-    MEASURE_ID_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure, Outcome, Plan, Quarter, Site, Strategy,
+    MEASURE_ID_PATTERN, QUARTER_PATTERN, Agency, AgencyRef, Corpus, FormerName, Goal, Measure, Outcome, Plan, Quarter, Site, Strategy,
     Text,
 )
 from .schema import shape
@@ -81,7 +86,7 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     index = AgencyIndex(agencies.values())
     plans: dict[str, Plan] = {}
     for rel, doc in by_path.items():
-        if rel.startswith("plans/") and rel.endswith("/plan.yaml"):
+        if _is_kind(rel, "plan"):
             plan = _build_plan(doc, index, problems)
             if plan is not None:
                 if plan.id in plans:
@@ -90,10 +95,12 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
                                  bi("give each edition its own id", "每個版本請用不同代號"), code="E-ID-DUPLICATE")
                 else:
                     plans[plan.id] = plan
-    outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads), problems)
-    known = {"site.yaml", "strings.yaml", "agencies.yaml"}
+    # The measures of each plan go to the workers reading entries: a measure changed in a file left under its old
+    # name is then reported as unknown, with the closest one, in the run that reports the name.
+    measures = {plan.id: [measure.id for measure in plan.measures] for plan in plans.values()}
+    outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads, measures), problems)
     for rel, doc in by_path.items():
-        if rel not in known and not (rel.startswith("plans/") and rel.endswith("/plan.yaml")):
+        if kind_of(rel) is None:
             problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
                          bi("move entries to content/outcomes/<quarter>/ and plans to content/plans/<id>/plan.yaml",
                             "執行成效請放在 content/outcomes/<季>/，方案請放在 content/plans/<代號>/plan.yaml"),
@@ -106,6 +113,11 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     )
     return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)),
                   incomplete)
+
+
+def _is_kind(relative: str, name: str) -> bool:
+    kind = kind_of(relative)
+    return kind is not None and kind.name == name
 
 
 def _outcome_order(outcome: Outcome) -> tuple:
@@ -357,24 +369,25 @@ def read_outcomes(paths: list[Path], content_dir: Path, problems: Problems, inde
 
 
 def _read_entries(paths: list[Path], content_dir: Path, problems: Problems, index: AgencyIndex,
-                  reads: EntryReads | None) -> list[tuple[SourceDoc, dict | None, bool]]:
+                  reads: EntryReads | None,
+                  measures: dict[str, list[str]] | None = None) -> list[tuple[SourceDoc, dict | None, bool]]:
     """Return each entry file, without its parsed front matter, with its fields (None when they are unusable) and
     whether it was read without a problem. Entries are most of the files: each is read into its fields by the worker
     that parsed it, which needs the agency names for that and so comes after the registry."""
     kept = {} if reads is None else {path: found for path in paths if (found := reads.get(path)) is not None}
     fresh = iter(read_sources([path for path in paths if path not in kept], problems,
-                              partial(_read_entry, content_dir, index)))
+                              partial(_read_entry, content_dir, index, measures)))
     entries = [(*kept[path], True) if path in kept else _entry(path, *next(fresh)) for path in paths]
     if reads is not None:
         reads.keep(entries)
     return entries
 
 
-def _read_entry(content_dir: Path, index: AgencyIndex, doc: SourceDoc,
+def _read_entry(content_dir: Path, index: AgencyIndex, measures: dict[str, list[str]] | None, doc: SourceDoc,
                 problems: Problems) -> tuple[str | None, int, str, dict | None, bool]:
     """Return what the build keeps of an entry file: its body, body line and language, its fields and whether it was
     read without a problem. Not the path, which the caller has: pickling it back from the worker costs more."""
-    fields = _read_outcome_fields(doc, content_dir, problems, index) if doc.path.suffix == ".md" else None
+    fields = _read_outcome_fields(doc, content_dir, problems, index, measures) if doc.path.suffix == ".md" else None
     return doc.body, doc.body_line, doc.lang, fields, not problems.found
 
 
@@ -458,8 +471,10 @@ def _with_english(zh: str | None, en: str | None) -> Text | None:
     return Text(zh, en) if zh else None
 
 
-def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, index: AgencyIndex) -> dict | None:
-    read = FieldReader(doc.path, problems)
+def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, index: AgencyIndex,
+                         measures: dict[str, list[str]] | None = None) -> dict | None:
+    read = FieldReader(doc.path, problems, _examples_from_name(doc.path, index, measures),
+                       ("the front matter, between the two --- lines", "front matter（兩行 --- 之間）"))
     if doc.unreadable:
         return None
     data = read.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
@@ -480,17 +495,20 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
     }
     quarter_text = front.value("quarter")
     if quarter_text is not None:
+        inner = curly_quoted(quarter_text)
         if front.field("quarter").pattern.match(quarter_text):
             fields["quarter"] = Quarter.parse(quarter_text)
+        elif inner is not None and front.field("quarter").pattern.match(inner):
+            read.error(data.key_lines["quarter"], *curly_quotes_problem("quarter", quarter_text, inner, quote=False),
+                       "E-QUARTER")
         else:
             read.error(data.key_lines["quarter"], bi(f"\"quarter\" must look like 2024-Q3, not \"{quarter_text}\"",
                                                      f"「quarter」須寫成 2024-Q3 的形式，而非「{quarter_text}」"),
-                       bi("write the Gregorian year, a hyphen, Q and the quarter 1–4 (民國113年第3季 = 2024-Q3)",
-                          "請寫西元年、連字號、Q 及季別 1–4（民國113年第3季 = 2024-Q3）"), "E-QUARTER")
+                       quarter_hint(quarter_text, "quarter: "), "E-QUARTER")
     # The file name is checked whenever the fields that name the entry could be read, so that an editor learns of
     # a misnamed file in the same run as of a bad date or an empty text.
     named = all(fields.get(key) is not None for key in ("measure", "agency", "quarter"))
-    misnamed = named and _misnamed(read, doc, fields, content_dir, index)
+    misnamed = named and _misnamed(read, doc, fields, content_dir, index, measures)
     if any(fields.get(key) is None for key in front.shape.required):
         # The entry goes no further, so validation will not look its agency up: that is said here, in the same run.
         agency = fields.get("agency")
@@ -505,8 +523,10 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
     return None if misnamed else fields
 
 
-def _misnamed(read: FieldReader, doc: SourceDoc, fields: dict, content_dir: Path, index: AgencyIndex) -> bool:
-    """Report and return whether the file's place disagrees with the fields that name the entry."""
+def _misnamed(read: FieldReader, doc: SourceDoc, fields: dict, content_dir: Path, index: AgencyIndex,
+              measures: dict[str, list[str]] | None) -> bool:
+    """Report and return whether the file's place disagrees with the fields that name the entry; a measure or an
+    agency the field names that does not exist is reported as such (the entry goes no further, to validation)."""
     english = doc.lang == "en"
     expected = f"outcomes/{fields['quarter'].id}/{fields['measure']}.{fields['agency']}{'.en' if english else ''}.md"
     if doc.path.parts[len(content_dir.parts):] == tuple(expected.split("/")):  # as relative_to would say, sooner
@@ -520,6 +540,18 @@ def _misnamed(read: FieldReader, doc: SourceDoc, fields: dict, content_dir: Path
                        f"檔名寫的是 {named['agency']}：請寫 agency: {named['agency']}")), "E-AGENCY-UNKNOWN")
         if fields["quarter"].id == named["quarter"] and fields["measure"] == named["measure"]:
             return True  # the agency was the only disagreement
+    plan_measures = (measures or {}).get(fields.get("plan") or "")
+    measure = fields["measure"]
+    if plan_measures is not None and measure != named["measure"] and measure not in plan_measures:
+        # A measure changed and the file left alone: what is wrong first is that no such measure exists.
+        otherwise = None
+        if named["measure"] in plan_measures:
+            otherwise = bi(f"did you mean \"{named['measure']}\", as the file name says? write measure: \"{named['measure']}\"",
+                           f"是否要寫檔名上的「{named['measure']}」？請寫 measure: \"{named['measure']}\"")
+        message, hint = unknown_measure(measure, fields["plan"], plan_measures)
+        read.error(fields["lines"]["measure"], message, otherwise or hint, "E-MEASURE-UNKNOWN")
+        if fields["quarter"].id == named["quarter"] and fields["agency"] == named["agency"]:
+            return True  # the measure was the only disagreement: renaming the file after it would be wrong advice
     _report_file_name(read, doc, fields, content_dir, expected)
     return True
 
@@ -537,6 +569,9 @@ def _report_file_name(read: FieldReader, doc: SourceDoc, fields: dict, content_d
     named = _named_ids(doc.path)
     differing = [key for key in values if values[key] != named[key]]
     twin = doc.path.with_name(doc.path.name.removesuffix(".en.md") + ".md")
+    if differing == ["quarter"] and QUARTER_PATTERN.match(named["quarter"]) and _moved(doc, values["quarter"]):
+        _report_other_folder(read, doc, fields, values["quarter"], named["quarter"])
+        return
     if doc.lang == "en" and twin.exists() and differing and doc.path.parent.parent.name == "outcomes":
         rel = read.problems.rel(twin)
         for key in differing:
@@ -550,3 +585,58 @@ def _report_file_name(read: FieldReader, doc: SourceDoc, fields: dict, content_d
     read.error(line, bi(f"the file name does not match its fields; it should be content/{expected}",
                         f"檔名與欄位不一致，應為 content/{expected}"),
                bi("rename the file, or correct the fields", "請更改檔名或更正欄位"), "E-FILE-NAME")
+
+
+def _pair(doc: SourceDoc) -> tuple[Path, Path]:
+    """Return the Chinese file of an entry and its English translation's, beside it."""
+    stem = doc.path.name.removesuffix(".md").removesuffix(".en")
+    return doc.path.with_name(f"{stem}.md"), doc.path.with_name(f"{stem}.en.md")
+
+
+_QUARTER_LINE = re.compile(r"^quarter:[ \t]*[\"']?([0-9]{4}-Q[1-4])\b", re.MULTILINE)
+
+
+def _moved(doc: SourceDoc, quarter: str) -> bool:
+    """Return whether the file is in another quarter's folder than its quarter field says, as a whole entry is: a
+    Chinese file, or a translation whose Chinese file is missing or says the same quarter (both were moved)."""
+    if doc.lang != "en":
+        return True
+    chinese, _ = _pair(doc)
+    try:
+        head = chinese.read_text(encoding="utf-8")[:2000]
+    except (OSError, UnicodeDecodeError):
+        return True
+    written = _QUARTER_LINE.search(head)
+    return written is None or written.group(1) == quarter
+
+
+def _report_other_folder(read: FieldReader, doc: SourceDoc, fields: dict, quarter: str, folder: str) -> None:
+    """Report an entry in another quarter's folder than its quarter field says; its Chinese and English files are
+    told the same thing, which covers both."""
+    files = [path.name for path in _pair(doc) if path.exists()]
+    names, names_zh = " and ".join(files), " 及 ".join(files)
+    both, both_zh = ("both files", "兩個檔案") if len(files) > 1 else ("the file", "檔案")
+    read.error(fields["lines"]["quarter"],
+               bi(f"quarter {quarter} is not the quarter of the folder the file is in, outcomes/{folder}/",
+                  f"quarter {quarter} 與檔案所在的資料夾 outcomes/{folder}/ 季別不一致"),
+               bi(f"if the entry is for {folder}, write quarter: {folder} in {names}; if it is for {quarter}, "
+                  f"move {both} back to content/outcomes/{quarter}/",
+                  f"若為 {folder} 的執行成效，請在 {names_zh} 寫 quarter: {folder}；若為 {quarter} 的，"
+                  f"請把{both_zh}移回 content/outcomes/{quarter}/"), "E-FILE-NAME")
+
+
+def _examples_from_name(path: Path, index: AgencyIndex, measures: dict[str, list[str]] | None) -> dict[str, str]:
+    """Return the lines a missing field would be, as the file's place says them (outcomes/2024-Q3/3.1.5.tipo.md):
+    its quarter, measure and agency, and its plan where a single plan has that measure."""
+    named = _named_ids(path)
+    examples = {}
+    if QUARTER_PATTERN.match(named["quarter"]):
+        examples["quarter"] = f"quarter: {named['quarter']}"
+    if MEASURE_ID_PATTERN.match(named["measure"]):
+        examples["measure"] = f"measure: \"{named['measure']}\""
+        having = [plan for plan, ids in (measures or {}).items() if named["measure"] in ids]
+        if len(having) == 1:
+            examples["plan"] = f"plan: \"{having[0]}\""
+    if named["agency"] in index.agencies:
+        examples["agency"] = f"agency: {named['agency']}"
+    return examples

@@ -12,7 +12,7 @@ import yaml
 
 from . import schema
 from ..base.errors import Problems
-from .models import Text
+from .models import Quarter, Text
 from .schema import Field, Shape
 from .sources import (
     KEY_COLON_SLIPS, Mapping, Node, Scalar, Sequence, Spot, bi, is_invisible, report_invisible, report_invisible_text,
@@ -37,6 +37,94 @@ def did_you_mean(value: str, choices) -> str:
     """Return ``; did you mean "x"?`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"? | 是否要寫「{close[0]}」？' if close else ""
+
+
+def closest(value: str, choices, n: int = 3) -> list[str]:
+    """Return up to ``n`` choices nearest ``value``, nearest first: by spelling, or for Chinese names that do not
+    spell alike (警察局, 警政署) by the characters they share."""
+    choices = list(dict.fromkeys(choices))
+    close = difflib.get_close_matches(value, choices, n=n, cutoff=0.6)
+    if close:
+        return close
+    wanted = set(value) - _GENERIC_NAME_CHARACTERS
+    if not wanted or not any("\u4e00" <= char <= "\u9fff" for char in wanted):
+        return []
+    shared = [(len(wanted & set(choice)), -len(choice), choice) for choice in choices]
+    return [choice for count, _, choice in sorted(shared, reverse=True)[:n] if count]
+
+
+_GENERIC_NAME_CHARACTERS = frozenset("部局署會院處司中心政府")
+"""Characters most agency names end in: sharing them says nothing about which agency was meant."""
+
+
+def either(names: list[str], lang: str) -> str:
+    """Return quoted names joined for a did-you-mean question: "a", "b" or "c"; 「a」、「b」或「c」."""
+    if lang == "zh":
+        quoted = [f"「{name}」" for name in names]
+        return "、".join(quoted[:-1]) + "或" + quoted[-1] if len(quoted) > 1 else quoted[0]
+    quoted = [f'"{name}"' for name in names]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
+def unknown_measure(measure: str, plan_id: str, ids: list[str], otherwise: str | None = None) -> tuple[str, str]:
+    """Return the message and hint for a measure number plan ``plan_id`` (of measures ``ids``) does not have: the
+    closest number, or else ``otherwise``, or else the numbers it has and where they are listed."""
+    first, last = (ids[0], ids[-1]) if ids else ("", "")
+    listed = bi(f"plan {plan_id} numbers its measures {first} to {last}; each is listed on the plan page of the site "
+                f"and in content/plans/",
+                f"方案 {plan_id} 的措施編號自 {first} 至 {last}，逐項列於網站的方案頁面及 content/plans/")
+    return (bi(f"measure \"{measure}\" is not in plan {plan_id}", f"方案 {plan_id} 沒有執行措施「{measure}」"),
+            did_you_mean(measure, ids) or otherwise or listed)
+
+
+_CURLY_QUOTES = "“”‘’„‟＂＇「」『』〝〞"
+"""Quotation marks a word processor or an input method types, which YAML keeps as part of the value."""
+
+
+def curly_quoted(value: str) -> str | None:
+    """Return the value inside the curly or full-width quotes around it (“2.1.1”), or None when there are none."""
+    inner = value.strip().strip(_CURLY_QUOTES).strip()
+    return inner if inner != value.strip() and inner else None
+
+
+def curly_quotes_problem(key: str, value: str, inner: str, quote: bool = True) -> tuple[str, str]:
+    """Return the message and hint for a value written in curly quotes: the quotes are the problem. The value to
+    write is in straight quotes where it needs them (``quote``, an id of digits), else bare."""
+    message = bi(f"\"{key}\" is written in curly quotes, which become part of the value: {value}",
+                 f"「{key}」的值用了彎引號或全形引號，引號會被當成值的一部分：{value}")
+    if not quote:
+        return message, bi(f"delete the quotes: {key}: {inner}", f"請刪除引號：{key}: {inner}")
+    return message, bi(f"use straight quotes, typed with the \" key in half-width mode: {key}: \"{inner}\"",
+                       f"請改用半形直引號（英數輸入模式下的 \" 鍵）：{key}: \"{inner}\"")
+
+
+_LOOSE_QUARTER = re.compile(r"^(?:民國)?(\d{2,4})(?:年度?第?|[-/.]?Q|-)([1-4])季?$", re.IGNORECASE)
+_QUARTER_NUMERALS = str.maketrans("一二三四", "1234")
+
+
+def quarter_written(text: str):
+    """Return the quarter a text names another way than 2024-Q3 (民國113年第3季, 113Q3, 2024Q3, ２０２４－Ｑ３), or
+    None when it names none."""
+    plain = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text.strip()).translate(_QUARTER_NUMERALS))
+    plain = plain.strip(_CURLY_QUOTES + "\"'")
+    found = _LOOSE_QUARTER.match(plain)
+    if not found:
+        return None
+    year, number = int(found.group(1)), int(found.group(2))
+    if year < _FIRST_ROC_YEAR:
+        year += _FIRST_ROC_YEAR - 1
+    return Quarter(year, number) if 1912 <= year <= 2200 else None
+
+
+def quarter_hint(text: str, write: str) -> str:
+    """Return what to write for a quarter written ``text``: its 2024-Q3 form after ``write`` (``quarter: `` or
+    ``--quarter ``) when it names one, else how the form goes."""
+    quarter = quarter_written(text)
+    if quarter is not None:
+        roc = "" if "年" in text else f"（民國{quarter.roc_year}年第{quarter.number}季）"
+        return bi(f"{text} is {quarter.id}: write {write}{quarter.id}", f"{text}即 {quarter.id}{roc}，請寫成 {write}{quarter.id}")
+    return bi("write the Gregorian year, a hyphen, Q and the quarter 1–4 (民國113年第3季 = 2024-Q3)",
+              "請寫西元年、連字號、Q 及季別 1–4（民國113年第3季 = 2024-Q3）")
 
 
 def unknown_agency(agency: str, known, otherwise: str | None = None) -> tuple[str, str]:
@@ -119,10 +207,10 @@ def _reads_as_text(value: str) -> bool:
         return False
 
 
-def _write_hint(about: Field, en: str, zh: str) -> str:
-    """Return what to write in a field, with its name for editors and an example where the schema has them."""
+def _write_hint(about: Field, en: str, zh: str, example: str | None = None) -> str:
+    """Return what to write in a field, with its name for editors and an example: ``example``, else the schema's."""
     en, zh = f"{en} ({about.title('en')})", f"{zh}（{about.title('zh')}）"
-    example = example_line(about)
+    example = example or example_line(about)
     if example:
         en, zh = f"{en}, e.g. {example}", f"{zh}，例如 {example}"
     return bi(en, zh)
@@ -135,9 +223,14 @@ def _invisible(node: Node) -> list[Spot]:
 class FieldReader:
     """Reads typed fields from the mappings of one file and reports every problem at its line."""
 
-    def __init__(self, path: Path, problems: Problems) -> None:
+    def __init__(self, path: Path, problems: Problems, examples: dict[str, str] | None = None,
+                 where: tuple[str, str] | None = None) -> None:
         self.path = path
         self.problems = problems
+        self.examples = examples or {}
+        """A line to write for a missing field, by its name, where the file itself tells its value (its name does)."""
+        self.where = where
+        """Where the fields are, in English and Chinese, for the message of a missing one: ("the front matter", …)."""
 
     def error(self, line: int, message: str, hint: str = "", code: str = "E-CONTENT", col: int = 0) -> None:
         """Report an error in this file."""
@@ -185,8 +278,12 @@ class FieldReader:
                     hint = _write_hint(about, f"write \"{key}:\" with zh: and en: lines under it",
                                        f"請填寫「{key}:」，並在底下縮排寫 zh: 與 en:")
                 else:
-                    hint = _write_hint(about, f"write \"{key}: …\"", f"請填寫「{key}: …」")
-                self.error(line, bi(f"field \"{key}\" is required", f"必須填寫「{key}」欄位"), hint, "E-FIELD-REQUIRED")
+                    hint = _write_hint(about, f"write \"{key}: …\"", f"請填寫「{key}: …」", self.examples.get(key))
+                if self.where is not None and key not in mapping.key_lines:
+                    message = bi(f"field \"{key}\" is missing from {self.where[0]}", f"{self.where[1]}缺少「{key}」欄位")
+                else:
+                    message = bi(f"field \"{key}\" is required", f"必須填寫「{key}」欄位")
+                self.error(line, message, hint, "E-FIELD-REQUIRED")
             return None
         return node
 
@@ -249,6 +346,10 @@ class FieldReader:
             for spot in _invisible(node)[:1]:
                 report_invisible(self.problems, self.path, f"\"{key}\"", f"「{key}」", spot)
             return None
+        inner = curly_quoted(value)
+        if inner is not None and not pattern.match(value):
+            self.error(node.line, *curly_quotes_problem(key, value, inner), "E-ID-FORMAT", node.col)
+            return None
         if not pattern.match(value):
             normal = unicodedata.normalize("NFKC", value)
             hint = bi(f"write it with ASCII digits and letters, like \"{example}\"",
@@ -292,6 +393,10 @@ class FieldReader:
         value = _iso_date(node, about.pattern if about is not None and about.pattern else _date_pattern())
         if value is None:
             raw = node.raw if isinstance(node, Scalar) else "…"
+            inner = curly_quoted(raw) if isinstance(node, Scalar) else None
+            if inner is not None:
+                self.error(node.line, *curly_quotes_problem(key, raw, inner, quote=False), "E-DATE", node.col)
+                return None
             self.error(node.line, bi(f"\"{key}\" must be a Gregorian date written YYYY-MM-DD (2024-01-05), not `{raw}`",
                                      f"「{key}」須為西元日期，寫成 YYYY-MM-DD（2024-01-05），而非 `{raw}`"),
                        _date_hint(key, raw), "E-DATE", node.col)

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 
 from . import markdown
 from ..base.errors import Problems
+from ..base.untrusted import is_linked
 from .fields import FieldReader
 from .sources import bi, parse_yaml, read_text, split_front_matter
 
@@ -111,7 +112,9 @@ _renderer = _make_renderer()
 
 def load_guide(docs_dir: Path, problems: Problems) -> Guide | None:
     """Return the guide read from ``docs_dir``, or None when there is none (or it has errors, all in ``problems``)."""
-    paths = {lang: docs_dir / name for lang, name in GUIDE_FILES.items() if (docs_dir / name).is_file()}
+    # A linked file or folder is reported by the build (``untrusted.report_links``) and never read.
+    paths = {lang: docs_dir / name for lang, name in GUIDE_FILES.items()
+             if (docs_dir / name).is_file() and not is_linked(docs_dir / name, docs_dir.parent)}
     if not paths:
         return None
     if "zh" not in paths:

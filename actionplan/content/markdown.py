@@ -76,12 +76,22 @@ def _shortcut_plain_inline(md: MarkdownIt) -> None:
     md.inline.parse = parse_inline
 
 
+def _aligned_cells_as_classes(state: StateCore) -> None:
+    """Give a table's aligned cells a class (``align-right``) instead of the ``style`` markdown-it gives them: the
+    site's Content-Security-Policy allows no inline style, so a browser would drop the alignment and report it."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style", "").startswith("text-align:"):
+            align = token.attrs.pop("style")[len("text-align:"):]
+            token.attrs["class"] = f"align-{align}"
+
+
 def make_renderer() -> MarkdownIt:
     """Return the markdown-it parser used for publishing: raw HTML off, unsafe links refused, tables on."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_NESTING})
     md.enable("table")
     md.validateLink = is_safe_link
     md.core.ruler.push("cjk_soft_breaks", _drop_cjk_soft_breaks)
+    md.core.ruler.push("aligned_cells_as_classes", _aligned_cells_as_classes)
     _shortcut_plain_inline(md)
     return md
 
@@ -95,41 +105,47 @@ def to_html(text: str) -> str:
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
-_rendered: dict[str, str] = {}
-"""HTML by Markdown text: an entry is shown on its measure, agency and quarter pages, and parsing is most of the
-time a build takes, so each text is parsed once (by ``prerender``, on every core)."""
 
 
-def _html(text: str) -> str:
-    html = _rendered.get(text)
-    if html is None:
-        html = _rendered[text] = to_html(text)
-    return html
-
-
-def render(text: str, heading_offset: int = 0) -> str:
-    """Return HTML for editor Markdown; headings start ``heading_offset`` levels below h1."""
-    html = _html(text)
+def _offset_headings(html: str, heading_offset: int) -> str:
     if heading_offset and "<h" in html:
         # With raw HTML off, every tag in the output is the renderer's own: a heading tag is a heading.
         html = _HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(6, int(tag[2]) + heading_offset)}>", html)
     return html
 
 
-def keep_rendered(texts: dict[str, str]) -> None:
-    """Keep HTML already made of texts (by ``check_markdown``) for ``render``."""
-    _rendered.update(texts)
+def render(text: str, heading_offset: int = 0) -> str:
+    """Return HTML for editor Markdown; headings start ``heading_offset`` levels below h1."""
+    return _offset_headings(to_html(text), heading_offset)
 
 
-def prerender(texts: list[str], forget: bool = True, workers: int | None = None) -> None:
-    """Parse ``texts`` on ``workers`` cores (default: all) and keep their HTML for ``render``; with ``forget``,
-    forget the texts not among them (a preview keeps every text of the site, to re-render any page of it at once)."""
-    global _rendered
-    unique = sorted(set(texts))
-    known = {text: _rendered[text] for text in unique if text in _rendered}
-    todo = [text for text in unique if text not in known]
-    made = dict(zip(todo, ordered_map(to_html, todo, workers)))
-    _rendered = {**known, **made} if forget else {**_rendered, **made}
+class RenderedTexts:
+    """HTML by Markdown text, made once for a build: an entry is shown on its measure, agency and quarter pages, and
+    parsing is most of the time a build takes. Each build owns one; a preview keeps its own from build to build, to
+    re-render any page of the site at once. Worker processes forked while it is filled see what it holds."""
+
+    def __init__(self) -> None:
+        self._html: dict[str, str] = {}
+
+    def render(self, text: str, heading_offset: int = 0) -> str:
+        """Return ``render(text, heading_offset)``, parsing the text only if it was not parsed before."""
+        html = self._html.get(text)
+        if html is None:
+            html = self._html[text] = to_html(text)
+        return _offset_headings(html, heading_offset)
+
+    def keep(self, texts: dict[str, str]) -> None:
+        """Keep HTML already made of texts (by ``check_and_render``)."""
+        self._html.update(texts)
+
+    def prerender(self, texts: list[str], forget: bool = True, workers: int | None = None) -> None:
+        """Parse ``texts`` on ``workers`` cores (default: all) and keep their HTML; with ``forget``, forget the texts
+        not among them."""
+        unique = sorted(set(texts))
+        known = {text: self._html[text] for text in unique if text in self._html}
+        todo = [text for text in unique if text not in known]
+        made = dict(zip(todo, ordered_map(to_html, todo, workers)))
+        self._html = {**known, **made} if forget else {**self._html, **made}
 
 
 # The checker accepts everything on purpose, so that it sees what the publishing parser would neutralise. Its
@@ -245,6 +261,7 @@ class _TextCheck:
         # The publishing parser's own core rules after parsing, in its order: the checker leaves them out.
         text_join(state)
         _drop_cjk_soft_breaks(state)
+        _aligned_cells_as_classes(state)
         return _renderer.renderer.render(state.tokens, _renderer.options, self.env)
 
     def control_characters(self, text: str) -> None:

@@ -97,7 +97,7 @@ def _table(lines: list[str]) -> str | None:
 def _align_style(delimiter: str) -> str:
     align = ("center" if delimiter[0] == ":" else "right") if delimiter[-1] == ":" else (
         "left" if delimiter[0] == ":" else "")
-    return f' style="text-align:{align}"' if align else ""
+    return f' class="align-{align}"' if align else ""  # as markdown.make_renderer has it: no inline style
 
 
 def _cells(line: str, width: int) -> list[str] | None:

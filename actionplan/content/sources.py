@@ -18,8 +18,10 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from ..base.errors import WARNING, Problem, Problems
+from ..base.errors import WARNING, Problem, Problems, bi
 from ..base.parallel import ordered_map
+from ..base.untrusted import (MAX_SOURCE_BYTES, LinkRefused, TooLarge, read_limited, report_too_large,
+                              report_unread_link)
 
 R = TypeVar("R")
 
@@ -65,11 +67,6 @@ _ORDINARY_CHARS = re.compile("[\x00-\x9f\u00a1-\u00ac\u00ae-\u05ff\u3001-\u303f\
 _TRAILING_COMMENT = re.compile(r"[ \t]+#")
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 """NEL, LS and PS: line breaks to YAML 1.1, invisible to editors, so every YAML line number after one is wrong."""
-
-
-def bi(en: str, zh: str) -> str:
-    """Return a message in both languages, as editors read them."""
-    return f"{en} | {zh}"
 
 
 def starts_with_key_colon_slip(text: str) -> bool:
@@ -160,9 +157,23 @@ class SourceDoc:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """Return the file decoded as UTF-8 with line endings made LF, or None after reporting why it cannot be."""
-    data = path.read_bytes()
+def read_text(path: Path, problems: Problems, limit: int = MAX_SOURCE_BYTES) -> str | None:
+    """Return the file decoded as UTF-8 with line endings made LF, or None after reporting why it cannot be: among
+    the reasons, a symbolic link (never followed) and more than ``limit`` bytes (found before reading any)."""
+    try:
+        data = read_limited(path, limit)
+    except LinkRefused:
+        report_unread_link(path, problems)
+        return None
+    except TooLarge as err:
+        report_too_large(path, err, problems)
+        return None
+    return decode_text(path, data, problems)
+
+
+def decode_text(path: Path, data: bytes, problems: Problems) -> str | None:
+    """Return the bytes of the file at ``path`` decoded as UTF-8 with line endings made LF, or None after reporting
+    why they cannot be."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         problems.add(path, 1, bi("the file is saved as UTF-32", "檔案以 UTF-32 儲存"),
                      bi("re-save it as UTF-8", "請另存為 UTF-8 編碼"), code="E-ENC-UTF16")
@@ -394,6 +405,12 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
             code = "E-YAML-TAB"
             message = bi("a Tab character is used for indentation", "以 Tab 字元縮排")
             hint = bi("indent with spaces, not Tab", "請用空白縮排，不要用 Tab")
+            key = _top_level_key(text.split("\n"), mark.line) if mark else None
+            if key is not None:
+                # Indenting it with spaces instead, as the hint above says, would make it a worse error.
+                message = bi(f"a Tab character before the field \"{key}\"", f"欄位「{key}」前面有 Tab 字元")
+                hint = bi(f"delete the Tab: \"{key}:\" starts at the beginning of the line, as the other fields do",
+                          f"請刪除 Tab：「{key}:」要從行首寫起，與其他欄位對齊")
         elif misplaced is not None:
             index, at, char = misplaced
             if char == "indent":
@@ -412,6 +429,27 @@ def parse_yaml(text: str, path: Path, problems: Problems, first_line: int = 1) -
             hint = bi("check the indentation and quoting on this line and the one above", "請檢查本行與上一行的縮排及引號")
         problems.add(path, line, message, hint, code=code, col=col)
         return None
+
+
+_INDENTED_KEY = re.compile(r"^[ \t]*\t[ \t]*([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]|$)")
+
+
+def _top_level_key(lines: list[str], index: int) -> str | None:
+    """Return the field name on line ``index`` when a Tab indents it where a top-level field belongs: the line
+    before it (comments and blank lines aside) is a whole field at the start of its line, or there is none."""
+    if index >= len(lines):
+        return None
+    found = _INDENTED_KEY.match(lines[index])
+    if not found:
+        return None
+    for before in reversed(lines[:index]):
+        if not before.strip() or before.lstrip().startswith("#"):
+            continue
+        if before.strip() == "---":
+            break  # the front matter's first field
+        opens_block = re.search(r":[ \t]*(?:#.*)?$", before) is not None  # "goals:" opens what is indented under it
+        return found.group(1) if not before[:1].isspace() and not opens_block else None
+    return found.group(1)
 
 
 def report_invisible(problems: Problems, path: Path, what: str, what_zh: str, spot: Spot) -> None:
@@ -711,20 +749,21 @@ def content_files(content_dir: Path) -> list[Path]:
     swap file) nor what is in hidden folders, as the build record does not hash them either."""
     found: list[Path] = []
 
-    def walk(folder: str) -> None:  # not into linked folders; entries spare a stat a file
+    def walk(folder: str) -> None:  # no link, to a file or a folder (issue 26); entries spare a stat a file
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
-                    if entry.name.startswith("."):
+                    if entry.name.startswith(".") or entry.is_symlink():
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         walk(entry.path)
-                    elif entry.name.endswith(CONTENT_SUFFIXES) and entry.is_file():
+                    elif entry.name.endswith(CONTENT_SUFFIXES) and entry.is_file(follow_symlinks=False):
                         found.append(Path(entry.path))
         except OSError:
             pass
 
-    walk(str(content_dir))
+    if not content_dir.is_symlink():  # links are reported by the build (``untrusted.report_links``), never read
+        walk(str(content_dir))
     return sorted(found, key=lambda path: path.parts)  # the order of paths, without comparing Path objects
 
 

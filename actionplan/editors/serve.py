@@ -34,7 +34,9 @@ from watchfiles import watch
 
 from ..base.errors import BuildFailed
 from ..build.patch import patch, prepare
-from ..build.pipeline import BuildReport, LastBuild, PendingIndex, Project, build
+from ..build.patch import LastBuild
+from ..build.pipeline import BuildReport, Project, build
+from .preview_build import PendingIndex, PreviewReuse, pending_after_patch
 from ..site.search import SearchIndexFailed
 from ..content.sources import bi
 
@@ -375,10 +377,10 @@ class PreviewServer:
         then have the search index of the new pages made. With the files ``saved`` named, and the last build kept,
         only what they change is rebuilt where that is all they change."""
         with self._building:
-            state, report = self._build(saved)
+            state, report, reuse = self._build(saved)
             self.events.publish(state)  # before the record is written: the editor sees the page at once
             if report is not None:
-                self._settle(report)
+                self._settle(report, reuse)
 
     def keep_last_build(self) -> None:
         """Load the content and keep it, where the first build found the site up to date and so had no need to;
@@ -386,31 +388,33 @@ class PreviewServer:
         with self._building:
             if self._last is not None or self._stopping.is_set():
                 return
+            reuse = PreviewReuse(load_unchanged=True)
             try:
-                report = build(self.project, self.out_dir, search=self.search, index_later=True, keep=True,
-                               load_unchanged=True)
+                report = build(self.project, self.out_dir, search=self.search, reuse=reuse)
             except BuildFailed:
                 return  # the content changed since, and the build that its save started reports why
-            self._settle(report)
+            self._settle(report, reuse)
 
-    def _settle(self, report: BuildReport) -> None:
+    def _settle(self, report: BuildReport, reuse: PreviewReuse | None) -> None:
         """After a good build: keep what it made, or write the record a patch left to write; ask for the index."""
-        pending = report.pending_index
-        if report.last is not None:
-            self._last = report.last
+        pending = reuse.pending if reuse is not None else None
+        if reuse is not None and reuse.last is not None:
+            self._last = reuse.last
             prepare(self._last)
             # The build kept is millions of objects that live until the next full build: left to the collector, each
             # of its full passes over them would take a patch's time again.
             gc.freeze()
         elif self._last is not None and not report.unchanged:  # a patch
-            pending = self._last.save()
+            self._last.save()
+            pending = pending_after_patch(self._last)
         if pending is not None:
             self._pending = pending
             self.index_settled.clear()
             self._index_wanted.set()
 
-    def _build(self, saved: set[Path] | None) -> tuple[BuildState, BuildReport | None]:
+    def _build(self, saved: set[Path] | None) -> tuple[BuildState, BuildReport | None, PreviewReuse | None]:
         site = self.events.state.site
+        reuse = None
         try:
             report = None
             if self._last is not None and saved:
@@ -419,23 +423,24 @@ class PreviewServer:
             if report is None:
                 self._last = None
                 gc.unfreeze()  # what the last build kept may go now
-                report = build(self.project, self.out_dir, search=self.search, index_later=True, keep=True)
+                reuse = PreviewReuse()
+                report = build(self.project, self.out_dir, search=self.search, reuse=reuse)
             self._unapplied = set()
         except BuildFailed as failure:
             # Keep serving the last good site; the editor fixes the file and saves again.
             click.echo(failure.format_message(), err=True)
             click.echo(LAST_GOOD, err=True)
-            return failed_state(site, failure), None
+            return failed_state(site, failure), None, None
         except Exception as err:  # noqa: BLE001 - the preview outlives a bug in one build
             self._last = None  # the next build starts afresh
             traceback.print_exc(file=sys.stderr)
             return BuildState(site, (f"{bi('the build stopped with an unexpected error', '建置時發生未預期的錯誤')}: "
                                      f"{type(err).__name__}: {err}: "
-                                     f"{bi('the terminal shows where', '詳見終端機的訊息')}",), LAST_GOOD), None
+                                     f"{bi('the terminal shows where', '詳見終端機的訊息')}",), LAST_GOOD), None, None
         seconds = sum(report.timings.values())
         click.echo(f"Built {report.pages} pages ({report.rendered} rendered) in {seconds:.2f} s. "
                    f"已重新建置 {report.pages} 頁（重新產生 {report.rendered} 頁），{seconds:.2f} 秒。")
-        return BuildState(f"{self._run}.{next(self._builds)}"), report
+        return BuildState(f"{self._run}.{next(self._builds)}"), report, reuse
 
     def _index_loop(self) -> None:
         """Make the search index of the latest build's pages, whenever one is wanted, until the preview stops."""

@@ -7,45 +7,59 @@ document, so problems can still be pointed at.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from zipfile import BadZipFile
 
 from docx import Document
+from docx.exceptions import InvalidXmlError
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..base.errors import Problems
 from ..content.sources import bi
+from .bounded import check_office_zip, read_input
 from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells, report_narrow_table
 from .table_rows import RowItem, TextItem, assemble
 
+DOCX_PARTS = ("[Content_Types].xml", "_rels/.rels")
+"""The parts every .docx has, by which python-docx finds the others."""
+_DOCX_ERRORS = (BadZipFile, KeyError, ValueError, NotImplementedError, etree.LxmlError, InvalidXmlError,
+                PackageNotFoundError, TypeError, AttributeError, IndexError)
+"""What python-docx raises on a file it cannot make sense of, opening it or reading its elements. The last three
+come from its insides on a broken part (a relationship with no target: a TypeError, found by fuzzing)."""
+
 
 def read_docx_table(path: Path, problems: Problems) -> RawTable | None:
-    """Return the table in a Word file, or None if it cannot be opened (the reason is in ``problems``)."""
-    document = open_docx(path, problems)
-    if document is None:
+    """Return the table in a Word file, or None if it cannot be opened (the reason is in ``problems``). The file,
+    its parts and their XML are checked against the import limits before python-docx reads any (issue 26)."""
+    data = read_input(path, problems)
+    if data is None or not check_office_zip(data, path, DOCX_PARTS, problems):
         return None
-    return assemble(_items(document, path, problems), path, problems)
-
-
-def open_docx(path: Path, problems: Problems):
-    """Return the Word document, or None with the reason in ``problems``. The file is opened here only."""
-    from docx.opc.exceptions import OpcError
-    from lxml.etree import LxmlError
-
     try:
-        return Document(str(path))
-    except (BadZipFile, OpcError) as err:
-        reason = bi(f"it is not a zip archive with a Word document in it ({err})", f"不是內含 Word 文件的 zip 壓縮檔（{err}）")
-    except KeyError as err:
-        reason = bi(f"a part is missing: {err}", f"缺少部分：{err}")
-    except (LxmlError, ValueError, TypeError, OSError) as err:
-        reason = bi(f"it is damaged ({type(err).__name__}: {err})", f"檔案已損壞（{type(err).__name__}：{err}）")
-    problems.add(path, 0, bi(f"not a Word .docx file: {reason.split(' | ')[0]}", f"不是 Word .docx 檔：{reason.split(' | ')[-1]}"),
+        document = Document(io.BytesIO(data))
+    except _DOCX_ERRORS as err:
+        _report_unreadable(path, err, problems)
+        return None
+    return assemble(_guarded(_items(document, path, problems), path, problems), path, problems)
+
+
+def _report_unreadable(path: Path, err: Exception, problems: Problems) -> None:
+    reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+    problems.add(path, 0, bi(f"not a Word .docx file that can be read ({reason})", f"不是可讀取的 Word .docx 檔（{reason}）"),
                  bi("save it from Word as .docx, or export it as text", "請在 Word 另存為 .docx，或匯出為文字檔"),
                  code="E-TABLE-FORMAT")
-    return None
+
+
+def _guarded(items: Iterator[TextItem | RowItem], path: Path, problems: Problems) -> Iterator[TextItem | RowItem]:
+    """Yield ``items`` until python-docx finds an element it cannot read; report that, and stop."""
+    try:
+        yield from items
+    except _DOCX_ERRORS as err:
+        _report_unreadable(path, err, problems)
 
 
 def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowItem]:
@@ -84,7 +98,8 @@ def _cells(row, document, position: int, path: Path, problems: Problems) -> tupl
         if properties is not None:
             grid_span = properties.find(qn("w:gridSpan"))
             if grid_span is not None:
-                span = int(grid_span.get(qn("w:val"), "1"))
+                # A cell spans at most the table: a span of a billion would otherwise make a billion cells.
+                span = min(max(int(grid_span.get(qn("w:val"), "1")), 1), len(COLUMNS))
             v_merge = properties.find(qn("w:vMerge"))
             continues = v_merge is not None and v_merge.get(qn("w:val"), "continue") == "continue"
         blocks: list[Block] = []

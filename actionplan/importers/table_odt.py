@@ -12,10 +12,13 @@ from pathlib import Path
 
 from ..base.errors import Problems
 from ..content.sources import bi
+from .bounded import check_office_zip, read_input
 from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells, report_narrow_table
 from .table_rows import RowItem, TextItem, assemble
 
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
+ODT_PARTS = ("mimetype", "content.xml")
+"""The parts every OpenDocument text has."""
 _PARAGRAPHS = ("text:p", "text:h")
 _ROW_GROUPS = ("table:table-header-rows", "table:table-rows", "table:table-row-group")
 
@@ -29,33 +32,29 @@ def read_odt_table(path: Path, problems: Problems) -> RawTable | None:
 
 
 def open_odt(path: Path, problems: Problems):
-    """Return the body of the document (``office:text``), or None with the reason in ``problems``. The file is
-    opened here only."""
+    """Return the body of the document (``office:text``), or None with the reason in ``problems``. The file, its
+    parts and their XML are checked against the import limits (``bounded``) before odfdo reads any."""
+    import io
     import zipfile
 
     from lxml.etree import LxmlError
     from odfdo import Document
 
-    reason = None
+    data = read_input(path, problems)
+    if data is None or not check_office_zip(data, path, ODT_PARTS, problems):
+        return None
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
+        mimetype = zipfile.ZipFile(io.BytesIO(data)).read("mimetype").decode("ascii", "replace").strip()
         if mimetype != ODT_MIMETYPE:
             reason = bi(f"not an OpenDocument text: its type is {mimetype or 'missing'}",
                         f"不是 OpenDocument 文字檔：檔案類型為 {mimetype or '（缺少）'}")
-        elif "content.xml" not in names:
-            reason = bi("its part content.xml is missing", "缺少 content.xml 部分")
         else:
-            body = Document(str(path)).body
-            if body is None or body.tag != "office:text":
-                reason = bi("it has no text body", "沒有文字內容")
-            else:
+            body = Document(io.BytesIO(data)).body
+            if body is not None and body.tag == "office:text":
                 return body
-    except zipfile.BadZipFile:
-        reason = bi("it is not a zip archive, as every .odt file is", "不是 zip 壓縮檔（.odt 檔皆為 zip 檔）")
-    except (LxmlError, KeyError, ValueError, TypeError, OSError) as err:
-        reason = bi(f"it is damaged ({type(err).__name__}: {err})", f"檔案已損壞（{type(err).__name__}：{err}）")
+            reason = bi("it has no text body", "沒有文字內容")
+    except (LxmlError, KeyError, ValueError, TypeError, AttributeError, OSError, zipfile.BadZipFile) as err:
+        reason = bi(f"it is damaged ({type(err).__name__}: {str(err)[:200]})", f"檔案已損壞（{type(err).__name__}：{str(err)[:200]}）")
     problems.add(path, 0, bi(f"not a readable OpenDocument .odt file: {reason.split(' | ')[0]}",
                              f"無法讀取的 OpenDocument .odt 檔：{reason.split(' | ')[-1]}"),
                  bi("save it again as .odt (OpenDocument text), or as .docx, or export it as text",

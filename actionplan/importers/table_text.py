@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..base.errors import Problems
-from ..content.sources import bi, read_text
+from ..content.sources import bi, decode_text
+from .bounded import read_input
 from .table_model import COLUMNS, Block, RawTable, is_header, report_extra_cells
 from .table_rows import MEASURE_START, STRATEGY_START, RowItem, TextItem, assemble
 
@@ -24,7 +25,8 @@ _SEPARATOR = re.compile(r"^[-\s]*$")
 
 def read_text_table(path: Path, problems: Problems) -> RawTable | None:
     """Return the table in a text export, or None if the file cannot be read (the reason is in ``problems``)."""
-    text = read_text(path, problems)
+    data = read_input(path, problems)  # the size refused before reading (issue 26)
+    text = decode_text(path, data, problems) if data is not None else None
     if text is None:
         return None
     return assemble(_items(text, path, problems), path, problems)

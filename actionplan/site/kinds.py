@@ -36,8 +36,9 @@ class PageKind:
     of a ``Scope`` field whose values are page keys (``plans``, ``measures``, ``agencies``…), ``quarters`` for a page
     keyed first by its quarter, or None for none: no entry, nor anything made of one, is in its context."""
     shows_entries: bool = False
-    """Whether its context holds entries (``Outcome``), directly or in a list: the pages a patch must render again
-    when an entry's text changes. Only a kind with a ``scope`` may."""
+    """Whether its context holds entries (``Outcome``) or what is made of them (a tracking report): the pages a patch
+    must render again when an entry's text changes. Only a kind with a ``scope`` may. Planning a page that holds
+    entries directly, or in a list, tuple or dict, of a kind that does not declare it fails (``check_context``)."""
     kept: tuple[str, ...] = ()
     """What of its context the build keeps for the next build's patch (``kept_build.outline``)."""
     label: Callable[[Context, str], str] | None = None
@@ -119,6 +120,19 @@ KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
 def kind_of(name: str) -> PageKind:
     """Return the declared kind named ``name``."""
     return KINDS[name]
+
+
+class UndeclaredEntries(AssertionError):
+    """A page holds entries its kind does not declare it shows: a patch would leave it stale. A mistake in the code,
+    not in the content."""
+
+
+def check_context(kind: PageKind, context: Context) -> None:
+    """Raise UndeclaredEntries where a page of ``kind`` holds entries and the kind does not declare it shows them,
+    the rule that makes a patch after an edit of entries render every page the edit changes (``routes.Scope``)."""
+    if not kind.shows_entries and entries_in(context):
+        raise UndeclaredEntries(f"a page of kind {kind.name!r} holds entries: declare shows_entries and a scope "
+                                f"for it in actionplan/site/kinds.py, or give it counts instead of entries")
 
 
 def entries_in(context: Context) -> list[Outcome]:

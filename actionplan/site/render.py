@@ -9,15 +9,18 @@ from pathlib import Path, PurePosixPath
 from types import MethodType
 from typing import NamedTuple
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound,
+                    TemplateSyntaxError, select_autoescape)
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup, escape
 
-from ..content import markdown
+from ..content.markdown import RenderedTexts
 from ..content.i18n import HTML_LANG, LANGUAGES, OTHER, MissingString, Strings, chinese_number, date_label, quarter_label, quarter_months
-from .facets import Facets
+from .facets import Facets, page_facets
 from ..content.models import Corpus, Measure, Outcome, Text
 from ..base.parallel import ordered_map
+from ..base.untrusted import is_linked, regular_files
 from .routes import PageSpec, entry_id, entry_page_keys, page_path
 from .write import write_page
 
@@ -36,12 +39,25 @@ class _PageContext(Context):
         return Context.call(__self, __obj, *args, **kwargs)
 
 
+class UnlinkedLoader(FileSystemLoader):
+    """Loads templates from one folder, never through a symbolic link (issue 26): a pull request could otherwise
+    put a link to any file of the build machine where a template is, and the page would publish it."""
+
+    def get_source(self, environment: Environment, template: str):
+        folder = Path(self.searchpath[0])
+        path = folder.joinpath(*split_template_path(template))
+        if is_linked(path, folder.parent):
+            raise TemplateNotFound(template, f"{template}: a symbolic link, which templates may not be | "
+                                             f"{template}：版型不可為符號連結")
+        return super().get_source(environment, template)
+
+
 def make_environment(templates_dir: Path, compiled: BytecodeCache | None = None) -> Environment:
     """Return the Jinja environment: HTML autoescaped, undefined names an error rather than a blank; templates
     compiled are kept in ``compiled``, where given."""
     env = Environment(
         bytecode_cache=compiled,
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=UnlinkedLoader(str(templates_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -55,19 +71,26 @@ def make_environment(templates_dir: Path, compiled: BytecodeCache | None = None)
 
 
 def asset_versions(static_dir: Path) -> dict[str, str]:
-    """Return a short content hash per static file, so browsers refetch only what changed."""
+    """Return a short content hash per static file, so browsers refetch only what changed; links are not followed."""
     return {
-        p.relative_to(static_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-        for p in sorted(static_dir.rglob("*")) if p.is_file()
+        p.relative_to(static_dir).as_posix(): _file_sha256(p)[:10] for p in regular_files(static_dir)
     }
+
+
+def _file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file, read in chunks: a static file a pull request adds can be of any size."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 class PageHelpers:
     """What templates call to turn content into text of one language; one instance per page language."""
 
     def __init__(self, corpus: Corpus, lang: str, versions: dict[str, str],
-                 entry_pages: dict[tuple[str, str, str, str], str]) -> None:
+                 entry_pages: dict[tuple[str, str, str, str], str], texts: RenderedTexts | None = None) -> None:
         self.corpus = corpus
+        self.texts = texts or RenderedTexts()
+        """The HTML of the texts, made once for the build."""
         self.lang = lang
         self.strings = Strings(corpus.strings)
         self.base = corpus.site.base_path
@@ -127,7 +150,7 @@ class PageHelpers:
         """Return Markdown rendered to HTML; an untranslated English block says so before the Chinese."""
         if text is None:
             return Markup("")
-        html = markdown.render(text.get(self.lang), heading_offset)
+        html = self.texts.render(text.get(self.lang), heading_offset)
         if text.is_fallback(self.lang):
             note = escape(self.t("translation_pending_block"))
             return Markup(f'<div class="untranslated"><p class="pending">{note}</p>'
@@ -302,28 +325,32 @@ class RenderFailed(Exception):
 
 def render_pages(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
                  facets: dict[str, Facets], staging: Path, skip: set[str] = frozenset(),
-                 site: SiteLinks | None = None, keep_texts: bool = False, workers: int | None = None) -> list[PurePosixPath]:
+                 site: SiteLinks | None = None, texts: RenderedTexts | None = None, keep_texts: bool = False,
+                 workers: int | None = None) -> list[PurePosixPath]:
     """Render the pages, but for those whose output is in ``skip``, on ``workers`` processes (default: one per core),
     and write each into ``staging``; return their output paths, in route order. ``facets`` are what each page (by
     path) tells the search; ``site`` is what pages link to across the site, where ``pages`` are only some of them;
-    ``keep_texts`` keeps the HTML of entries' texts not shown on ``pages`` for a later call. A template error raises
-    RenderFailed.
+    ``texts`` holds the HTML of the texts made so far (``keep_texts`` keeps there the HTML of entries' texts not
+    shown on ``pages``, for a later call). A template error raises RenderFailed.
 
     Each page is written by the process that rendered it: no process holds the site's HTML, which on a large
     archive is hundreds of MB, and none is sent between processes."""
     site = site or SiteLinks.of(pages)  # of every page, those skipped too: they are linked all the same
     pages = [page for page in pages if page.output_file not in skip]
-    render_page = _page_renderer(pages, corpus, env, versions, staging, site, keep_texts, workers)
+    render_page = _page_renderer(pages, corpus, env, versions, staging, site, texts or RenderedTexts(), keep_texts,
+                                 workers)
     return ordered_map(lambda page: render_page(page, facets[page.path]), pages, workers)
 
 
 def render_fingerprinted(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str],
                          staging: Path, fingerprint: Callable[[PageSpec], tuple[str, Facets]],
-                         keep_texts: bool = False, site: SiteLinks | None = None) -> list[tuple[PurePosixPath, tuple[str, Facets]]]:
+                         texts: RenderedTexts | None = None, keep_texts: bool = False,
+                         site: SiteLinks | None = None) -> list[tuple[PurePosixPath, tuple[str, Facets]]]:
     """Render every page as ``render_pages`` does, with the facets ``fingerprint`` gives with the page's fingerprint
     in the process that renders it; return each page's output path and what ``fingerprint`` gave, in route order.
     For a build that has no page of an earlier site to keep: it needs the fingerprints only to record them."""
-    render_page = _page_renderer(pages, corpus, env, versions, staging, site or SiteLinks.of(pages), keep_texts, None)
+    render_page = _page_renderer(pages, corpus, env, versions, staging, site or SiteLinks.of(pages),
+                                 texts or RenderedTexts(), keep_texts, None)
 
     def render(page: PageSpec) -> tuple[PurePosixPath, tuple[str, Facets]]:
         found = fingerprint(page)
@@ -332,15 +359,24 @@ def render_fingerprinted(pages: list[PageSpec], corpus: Corpus, env: Environment
     return ordered_map(render, pages)
 
 
+def render_all(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str], staging: Path,
+               site: SiteLinks, texts: RenderedTexts) -> tuple[list[PurePosixPath], dict[str, Facets]]:
+    """Render every page as ``render_pages`` does, each with its facets worked out in the process that renders it;
+    return their output paths in route order, and the facets by page path."""
+    found = render_fingerprinted(pages, corpus, env, versions, staging, lambda page: ("", page_facets(page, corpus)),
+                                 texts=texts, site=site)
+    return [output for output, _ in found], {page.path: facets for page, (_, (_, facets)) in zip(pages, found)}
+
+
 def _page_renderer(pages: list[PageSpec], corpus: Corpus, env: Environment, versions: dict[str, str], staging: Path,
-                   site: SiteLinks, keep_texts: bool,
+                   site: SiteLinks, texts: RenderedTexts, keep_texts: bool,
                    workers: int | None) -> Callable[[PageSpec, Facets], PurePosixPath]:
     """Return what renders one of ``pages`` with its facets and writes it into ``staging``, its texts' Markdown
     rendered beforehand on ``workers`` cores."""
     kinds, entry_pages = site
     shown = {id(o): o for page in pages for o in page.context.get("outcomes", ())}.values()
-    markdown.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text], not keep_texts, workers)
-    helpers = {lang: PageHelpers(corpus, lang, versions, entry_pages) for lang in LANGUAGES}
+    texts.prerender([text for o in shown for text in (o.body.zh, o.body.en) if text], not keep_texts, workers)
+    helpers = {lang: PageHelpers(corpus, lang, versions, entry_pages, texts) for lang in LANGUAGES}
     templates = Path(env.loader.searchpath[0]) if isinstance(env.loader, FileSystemLoader) else Path()
 
     def render_page(page: PageSpec, facets: Facets) -> PurePosixPath:

@@ -16,7 +16,7 @@ from ..content.i18n import LANGUAGES
 from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
 from ..content.sources import bi
 from ..content.tracking import tracking_report
-from .kinds import KINDS
+from .kinds import KINDS, check_context
 from .table_files import quarter_downloads
 
 
@@ -238,7 +238,9 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
     pages: list[PageSpec] = []
     for lang in LANGUAGES:
         def add(kind: str, key: str, updated: date, source: tuple[Path, int] | None = None, **context) -> None:
-            template = KINDS[kind].template
+            declared = KINDS[kind]
+            check_context(declared, context)  # the rule patches rely on, checked on every page planned
+            template = declared.template
             path, line = source or (templates / template, 0)
             page = PageSpec(kind, lang, key, template, updated, context, path, line)
             if scope is None or scope.covers(page):

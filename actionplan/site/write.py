@@ -6,6 +6,8 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from ..base.untrusted import regular_files
+
 
 def stage_dir(out_dir: Path) -> Path:
     """Return a fresh empty directory next to ``out_dir`` (same file system, so the swap is a rename)."""
@@ -34,12 +36,11 @@ def write_site(static_dir: Path, root_redirect: bytes, staging: Path, reused: li
     count = len(reused)
     (staging / "index.html").write_bytes(root_redirect)
     assets = staging / "assets"
-    for source in sorted(static_dir.rglob("*")):
-        if source.is_file():
-            target = assets / source.relative_to(static_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            count += 1
+    for source in regular_files(static_dir):  # never a link, to a file or a folder (issue 26)
+        target = assets / source.relative_to(static_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target, follow_symlinks=False)
+        count += 1
     return count + 1
 
 
