@@ -37,7 +37,7 @@ def printed(browser, url: str, pdf: Path) -> tuple[str, dict]:
                  .map(e => getComputedStyle(e).display),
             links: [...document.querySelectorAll('main a[href^="/"]')].filter(a => a.getClientRects().length)
                    .map(a => a.getAttribute('href')),
-            goals: [...document.querySelectorAll('.quarter-nav ol a')].map(a => a.innerText),
+            goals: [...document.querySelectorAll('.quarter-nav .goal-index a')].map(a => a.innerText),
         })""")
         page.pdf(path=str(pdf), format="A4", print_background=False)
     finally:
