@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Command line of the IP Protection Action Plan report site: build, check, serve, new, new-response, import-table,
-import-whitepaper, import-document, status."""
+blank-table, import-whitepaper, import-document, status."""
 from __future__ import annotations
 
 import os
@@ -218,8 +218,8 @@ def new_response_command(paper_id: str, recommendation: str, agency: str, with_e
               help="Check and list what would be written; write nothing. 只檢查並列出將寫入的檔案，不寫入。")
 @root_option
 def import_table_command(table: str, quarter: str, plan: str | None, today, dry_run: bool, root: str | None) -> None:
-    """Import a quarterly tracking table (列管追蹤表), as a Word file (.docx) or its text export.
-    匯入每季的列管追蹤表：Word 檔（.docx）或其文字匯出檔。"""
+    """Import a quarterly tracking table (列管追蹤表), as an OpenDocument text (.odt), a Word file (.docx) or its text
+    export. 匯入每季的列管追蹤表：開放文件（.odt）、Word 檔（.docx）或其文字匯出檔。"""
     from actionplan.importers.tracking_table import import_table
 
     project = _project(root)
@@ -299,6 +299,44 @@ def import_document_command(export: str, doc_id: str, kind: str, issuer: str, ti
         click.echo(f"Removed {removal} 已移除")
     click.echo(f"Wrote {target.relative_to(project.root).as_posix()} ({len(removals or ())} removals). "
                f"已寫入，移除 {len(removals or ())} 處。")
+
+
+@command("blank-table", "Write a quarter's blank tracking table. 產生空白列管追蹤表。")
+@click.option("--quarter", required=True, help="Quarter the table is for, e.g. 2024-Q3. 季別，如 2024-Q3（民國113年7月至9月）。")
+@click.option("--plan", default=None, help="Edition; default: the one in force that quarter. 方案版本；預設為該季施行的版本。")
+@click.option("--out", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder to write the two files into. 寫入兩個檔案的資料夾。")
+@root_option
+def blank_table_command(quarter: str, plan: str | None, out: str, root: str | None) -> None:
+    """Write the blank tracking table (列管追蹤表) of a quarter to send to the agencies, as .odt and .docx: the
+    edition's goals, strategies, measures and responsible agencies, the outcome cells empty.
+    產生某季的空白列管追蹤表（.odt 及 .docx），寄送各機關填寫。"""
+    from actionplan.site.table_files import blank_table, blank_table_names
+
+    the_quarter = parse_quarter(quarter)
+    project = _project(root)
+    problems = Problems(project.root)
+    corpus = load(project, problems)
+    if corpus is None:
+        raise BuildFailed(problems)
+    _print_warnings(problems)
+    if plan is None:
+        in_force = corpus.editions_in_force(the_quarter)
+        if len(in_force) != 1:
+            raise click.UsageError(f"no single edition is known to be in force in {the_quarter.id}; name one with --plan "
+                                   f"(known: {', '.join(corpus.plans)}) | 請以 --plan 指定方案版本")
+        plan = in_force[0].id
+    elif plan not in corpus.plans:
+        raise click.BadParameter(f"no edition {plan} (known: {', '.join(corpus.plans)}) | 沒有方案版本 {plan}",
+                                 param_hint="--plan")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = blank_table_names(the_quarter, plan)
+    for ext, data in blank_table(corpus, the_quarter, plan).items():
+        (folder / names[ext]).write_bytes(data)
+        click.echo(f"Wrote {folder / names[ext]}")
+    click.echo("Send them to the agencies; import a filled copy with: python build.py import-table FILE --quarter "
+               f"{the_quarter.id} | 寄送各機關填寫；填妥後以 import-table 匯入")
 
 
 @command("status", "Who has reported this quarter. 本季列管：誰已填報。")

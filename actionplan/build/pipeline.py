@@ -28,6 +28,7 @@ from ..site.admin import write_admin
 from ..site.render import TEMPLATE_ERRORS, SiteLinks, asset_versions, make_environment, render_all
 from ..site.routes import PageSpec, plan_routes
 from ..site.search import SearchIndexFailed, index_search
+from ..site.table_files import write_table_files
 from ..site.write import discard, stage_dir, swap_in, write_site
 from .report import BuildReport, raise_if_failed, search_failed, template_failed, write_failed
 
@@ -143,6 +144,7 @@ def _write(project: Project, env: Environment, corpus: Corpus, staging: Path, ou
         raise template_failed(report.problems, err, project.templates) from err
     report.files = len(rendered) + write_site(project.static, redirect, staging, reused, out_dir)
     report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
+    report.files += len(write_table_files(staging, corpus))  # each quarter's tracking table, .odt and .docx
     report.timings["write"] = time.perf_counter() - started
 
 

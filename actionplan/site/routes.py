@@ -20,6 +20,7 @@ from ..content.tracking import tracking_report
 from .kinds import KINDS, check_context
 from .whitepaper_pages import whitepaper_pages
 from .document_pages import document_pages
+from .table_files import quarter_downloads
 
 
 _CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
@@ -286,7 +287,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             first = by_quarter[quarter][0]
             goals = goal_pages[quarter]
             add("quarter", quarter.slug, newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
-                quarter=quarter, outcomes=by_quarter[quarter], goals=goals, editions=editions)
+                quarter=quarter, outcomes=by_quarter[quarter], goals=goals, editions=editions,
+                downloads=quarter_downloads(quarter, editions[quarter.slug]))
             for index, (key, plan_id, goal, outcomes, part, parts) in enumerate(goals):
                 previous = goals[index - 1] if index > 0 else None
                 following = goals[index + 1] if index + 1 < len(goals) else None
