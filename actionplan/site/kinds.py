@@ -47,6 +47,11 @@ class PageKind:
     measures_shown: Callable[[Context], Iterable[Measure]] | None = None
     """The measures it lays out besides those of its entries, which the search's edition, goal and agency filters
     count."""
+    anchors: Callable[[Context, str], Iterable[str]] | None = None
+    """The fragment ids an editor may link to on it besides ``main`` and its entries' (``routes.page_anchors``), in a
+    language: the goals, strategies and measures it lays out, its chapters, its sections."""
+    entry_anchors: bool = True
+    """Whether the entries it lists have their anchors on it; a page that links them at their goal page has none."""
     segment: Callable[[str], str] | None = None
     """Where the page's key is not its address's parts as they are: the address below the language folder."""
     filters: Callable[[Context], Iterable[tuple[str, str]]] | None = None
@@ -73,6 +78,29 @@ def goal_segment(key: str) -> str:
     return "quarters/" + (f"{quarter}/{plan[0]}-goal-{goal}" if plan else f"{quarter}/goal-{goal}") + part + "/"
 
 
+CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
+"""A plan's chapters, each an anchor of the plan's page where the plan has it."""
+
+
+def structure_ids(measure_ids: Iterable[str]) -> set[str]:
+    """Return the anchors of the goals, strategies and measures of ``measure_ids`` where a page lays them out."""
+    ids = set()
+    for measure_id in measure_ids:
+        goal, strategy, number = measure_id.split(".")
+        ids.update((f"goal-{goal}", f"strategy-{goal}-{strategy}", f"measure-{goal}-{strategy}-{number}"))
+    return ids
+
+
+def _plan_anchors(context: Context, lang: str) -> set[str]:
+    plan = context["plan"]
+    return {*structure_ids(m.id for m in plan.measures), *(c for c in CHAPTERS if getattr(plan, c)), "measures"}
+
+
+def _quarter_anchors(context: Context, lang: str) -> set[str]:
+    # The overview lists the quarter's goals and agencies; its entries are on the goal pages.
+    return {f"by-{index}-{plan}" for index in ("goal", "agency") for plan in {o.plan for o in context["outcomes"]}}
+
+
 def _goal_label(context: Context, lang: str) -> str:
     number = context["goal"].number
     goal = f"目標{chinese_number(number)}" if lang == "zh" else f"Goal {number}"
@@ -94,7 +122,8 @@ def _statement(name: str) -> PageKind:
 KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
     PageKind("home", "", "home.html", scope="site"),
     PageKind("plan", "plans/{plan}/", "plan.html", search_type="plan", scope="plans",
-             label=lambda c, lang: c["plan"].edition.get(lang), measures_shown=lambda c: c["plan"].measures),
+             label=lambda c, lang: c["plan"].edition.get(lang), measures_shown=lambda c: c["plan"].measures,
+             anchors=_plan_anchors),
     PageKind("measure", "plans/{plan}/measures/{measure}/", "measure.html", search_type="measure", scope="measures",
              shows_entries=True, label=lambda c, lang: f"{c['measure'].id} · {c['plan'].edition.get(lang)}",
              measures_shown=lambda c: [c["measure"]]),
@@ -104,23 +133,25 @@ KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
              measures_shown=lambda c: [c["measure"]]),
     PageKind("agencies", "agencies/", "agencies.html"),
     PageKind("agency", "agencies/{agency}/", "agency.html", search_type="agency", scope="agencies",
-             shows_entries=True, label=_agency_label,
+             shows_entries=True, label=_agency_label, entry_anchors=False,
              measures_shown=lambda c: [*c["roles"]["lead"], *c["roles"]["co"]]),
     PageKind("agency-quarter", "agencies/{agency}/{quarter}/", "agency_quarter.html", search_type="agency",
-             scope="agency_quarters", shows_entries=True, label=_agency_label),
+             scope="agency_quarters", shows_entries=True, label=_agency_label, entry_anchors=False),
     PageKind("quarters", "quarters/", "quarters.html", scope="site"),
     PageKind("quarter", "quarters/{quarter}/", "quarter.html", search_type="quarter", scope="quarters",
-             shows_entries=True, kept=("quarter", "goals"),
+             shows_entries=True, kept=("quarter", "goals"), entry_anchors=False, anchors=_quarter_anchors,
              label=lambda c, lang: quarter_months(c["quarter"], lang)),
     PageKind("quarter-goal", "quarters/{quarter}/…", "quarter_goal.html", search_type="quarter", scope="quarters",
-             shows_entries=True, kept=("outcomes",), label=_goal_label, segment=goal_segment),
-    PageKind("tracking", "quarters/{quarter}/tracking/", "tracking.html", scope="quarters", shows_entries=True),
+             shows_entries=True, kept=("outcomes",), label=_goal_label, segment=goal_segment,
+             anchors=lambda c, lang: structure_ids(o.measure for o in c["outcomes"])),
+    PageKind("tracking", "quarters/{quarter}/tracking/", "tracking.html", scope="quarters", shows_entries=True,
+             anchors=lambda c, lang: {f"agency-{group.agency.id}" for group in c["report"].groups}),
     PageKind("search", "search/", "search.html", scope="site"),
     PageKind("about", "about/", "about.html", scope="site"),
     PageKind("sitemap", "sitemap/", "sitemap.html", scope="site"),
     _statement("privacy"),
     _statement("open-data"),
-    PageKind("guide", "guide/", "guide.html"),
+    PageKind("guide", "guide/", "guide.html", anchors=lambda c, lang: c["guide"].doc(lang).anchors),
     # A white paper and the agencies' responses to it (content/whitepaper.py, whitepaper_pages.py): no outcome entry.
     PageKind("whitepaper", "whitepapers/{whitepaper}/", "whitepaper.html", search_type="whitepaper",
              label=lambda c, lang: str(c["paper"].year)),
@@ -138,9 +169,9 @@ KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
              search_type="whitepaper", filters=lambda c: [("status", c["status"])]),
     PageKind("documents", "documents/", "documents.html"),
     PageKind("document", "documents/{document}/", "document.html", search_type="document", label=_document_label,
-             measures_shown=lambda c: c["measures"]),
+             measures_shown=lambda c: c["measures"], anchors=lambda c, lang: c["part"].anchors),
     PageKind("document-part", "documents/{document}/{part}/", "document.html", search_type="document",
-             label=_document_label, measures_shown=lambda c: c["measures"]),
+             label=_document_label, measures_shown=lambda c: c["measures"], anchors=lambda c, lang: c["part"].anchors),
     PageKind("404", "404.html", "404.html"),
 )}
 

@@ -23,7 +23,6 @@ from .document_pages import document_pages
 from .table_files import quarter_downloads
 
 
-_CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
 # One URL path segment: ids are checked where they are read, but a path must never carry anything else (a newline
 # that slipped past ``$``, a dot segment, upper case that a case-insensitive disk would merge).
 _SEGMENT = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", re.ASCII)
@@ -133,38 +132,15 @@ class PageSpec:
 
 
 def page_anchors(page: PageSpec) -> frozenset[str]:
-    """Return the fragment ids an editor may link to on a page: its entries, and the goals, strategies, measures
-    and chapters where the page lays them out (a test holds these against the rendered pages)."""
-    outcomes = page.context.get("outcomes", ())
-    ids = {"main", *(o.anchor for o in outcomes)}
-    if page.kind == "plan":
-        plan = page.context["plan"]
-        ids.update(_structure_ids(m.id for m in plan.measures))
-        ids.update(chapter for chapter in _CHAPTERS if getattr(plan, chapter))
-        ids.add("measures")
-    elif page.kind == "quarter":
-        # The overview lists the quarter's goals and agencies; its entries are on the goal pages.
-        ids = {"main", *(f"by-{index}-{plan}" for index in ("goal", "agency") for plan in {o.plan for o in outcomes})}
-    elif page.kind in ("agency", "agency-quarter"):
-        # An agency's pages list its entries and link them on their goal pages: no entry has its anchor here.
-        ids = {"main"}
-    elif page.kind == "quarter-goal":
-        ids.update(_structure_ids(o.measure for o in outcomes))
-    elif page.kind == "tracking":
-        ids.update(f"agency-{group.agency.id}" for group in page.context["report"].groups)
-    elif page.kind == "guide":
-        ids.update(page.context["guide"].doc(page.lang).anchors)
-    elif page.kind in ("document", "document-part"):
-        ids.update(page.context["part"].anchors)
+    """Return the fragment ids an editor may link to on a page: ``main``, its entries where it has their anchors, and
+    what its kind lays out (``PageKind.anchors``); a test holds these against the rendered pages."""
+    kind = KINDS[page.kind]
+    ids = {"main"}
+    if kind.entry_anchors:
+        ids.update(o.anchor for o in page.context.get("outcomes", ()))
+    if kind.anchors is not None:
+        ids.update(kind.anchors(page.context, page.lang))
     return frozenset(ids)
-
-
-def _structure_ids(measure_ids: Iterable[str]) -> set[str]:
-    ids = set()
-    for measure_id in measure_ids:
-        goal, strategy, number = measure_id.split(".")
-        ids.update((f"goal-{goal}", f"strategy-{goal}-{strategy}", f"measure-{goal}-{strategy}-{number}"))
-    return ids
 
 
 @dataclass(frozen=True)
