@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +21,7 @@ from ..content.fields import did_you_mean
 from ..content.i18n import chinese_number, quarter_months
 from ..content.models import ROC_OFFSET, Corpus, Quarter
 from ..build.pipeline import Project, load
+from .content_writes import check_in_a_copy, write_files
 from ..content.sources import bi, split_front_matter
 from ..site.table_files import cell_paragraphs
 from .table_model import PERIOD_HEADING, Block, RawRow, RawTable, chinese_to_int, compact
@@ -435,28 +434,9 @@ def import_table(project: Project, source: Path, quarter: Quarter, plan_id: str 
                      code="E-TABLE-EMPTY")
     result = plan_files(project, corpus, table, source, quarter, plan_id, updated, problems)
     if not problems.errors:
-        _check_result(project, result, problems)
+        check_in_a_copy(project, result.writes, problems)
     if problems.errors:
         raise BuildFailed(problems)
     if not dry_run:
-        _write(result.writes)
+        write_files(result.writes)
     return result, problems
-
-
-def _check_result(project: Project, result: ImportPlan, problems: Problems) -> None:
-    """Check the content as it will be after the import, in a copy, so a wrong file is never written."""
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Project(Path(scratch))
-        shutil.copytree(project.content, trial.content)
-        _write({trial.content / path.relative_to(project.content): text for path, text in result.writes.items()})
-        trial_problems = Problems(trial.root)
-        load(trial, trial_problems)
-        for problem in trial_problems.errors + trial_problems.warnings:
-            problems.add(project.root / problem.path, problem.line, problem.message, problem.hint, code=problem.code,
-                         col=problem.col, severity=problem.severity)
-
-
-def _write(files: dict[Path, str]) -> None:
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")

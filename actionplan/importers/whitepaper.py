@@ -14,8 +14,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import yaml
 
 from ..base.errors import WARNING, BuildFailed, Problems
 from ..build.pipeline import Project, load
+from .content_writes import check_in_a_copy, write_files
 from ..content.agencies import AgencyIndex
 from ..content.fields import did_you_mean
 from ..content.sources import bi
@@ -622,31 +621,12 @@ def import_whitepaper(project: Project, source: Path, paper_id: str, updated: da
     result = plan_files(project, paper, paper_id, source, updated, problems)
     result.bookmarks = bookmarks
     if not problems.errors:
-        _check_result(project, result, problems)
+        check_in_a_copy(project, result.writes, problems)
     if problems.errors:
         raise BuildFailed(problems)
     if not dry_run:
-        _write(result.writes)
+        write_files(result.writes)
     return result, problems
-
-
-def _check_result(project: Project, result: ImportPlan, problems: Problems) -> None:
-    """Check the content as it will be after the import, in a copy, so a wrong file is never written."""
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Project(Path(scratch))
-        shutil.copytree(project.content, trial.content)
-        _write({trial.content / path.relative_to(project.content): text for path, text in result.writes.items()})
-        trial_problems = Problems(trial.root)
-        load(trial, trial_problems)
-        for problem in trial_problems.errors + trial_problems.warnings:
-            problems.add(project.root / problem.path, problem.line, problem.message, problem.hint, code=problem.code,
-                         col=problem.col, severity=problem.severity)
-
-
-def _write(files: dict[Path, str]) -> None:
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def normalised(text: str) -> str:
