@@ -480,13 +480,11 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
                          measures: dict[str, list[str]] | None = None) -> dict | None:
     read = FieldReader(doc.path, problems, _examples_from_name(doc.path, index, measures),
                        ("the front matter, between the two --- lines", "front matter（兩行 --- 之間）"))
-    if doc.unreadable:
+    found = read.front_matter(doc, "outcome", "an outcome entry", "執行成效檔")
+    if found is None:
         return None
-    data = read.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
-    if data is None:
-        return None
+    data, front = found
     english = doc.lang == "en"
-    front = read.fields(data, shape("outcome-en" if english else "outcome"), "an outcome entry", "執行成效檔")
     fields: dict = {
         "plan": front.identifier("plan"),
         "measure": front.identifier("measure"),

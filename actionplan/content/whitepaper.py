@@ -409,13 +409,11 @@ def _body(doc: SourceDoc) -> str:
 
 def _response_fields(doc: SourceDoc, paper: WhitePaper, index: AgencyIndex, problems: Problems) -> dict | None:
     read = FieldReader(doc.path, problems)
-    if doc.unreadable:
+    found = read.front_matter(doc, "wp-response", "a white-paper response", "白皮書回應檔")
+    if found is None:
         return None
-    data = read.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
-    if data is None:
-        return None
+    data, front = found
     english = doc.lang == "en"
-    front = read.fields(data, shape("wp-response-en" if english else "wp-response"), "a white-paper response", "白皮書回應檔")
     values: dict = {
         "whitepaper": front.identifier("whitepaper"),
         "recommendation": front.identifier("recommendation"),
