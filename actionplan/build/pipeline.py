@@ -100,7 +100,7 @@ def _load(project: Project, problems: Problems, timings: dict[str, float], texts
     started = time.perf_counter()
     # Every link among the sources is an error, reported with the others; the readers pass over links, so the rest of
     # the content is still checked, and nothing outside the repository is read (docs/security.md).
-    report_links(linked_paths(project.sources), problems)
+    report_links(reuse.links if reuse is not None else linked_paths(project.sources), problems)
     corpus = build_corpus(project.content, problems, reuse.entry_reads() if reuse is not None else None)
     guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
     timings["load"] = time.perf_counter() - started
