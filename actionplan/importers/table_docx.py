@@ -22,8 +22,8 @@ from lxml import etree
 from ..base.errors import Problems
 from ..content.sources import bi
 from .bounded import check_office_zip, read_input
-from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells, report_narrow_table
-from .table_rows import RowItem, TextItem, assemble
+from .table_model import COLUMNS, Block, RawTable, report_extra_cells, report_narrow_table
+from .table_rows import RowItem, TextItem, assemble, cell_row_item
 
 DOCX_PARTS = ("[Content_Types].xml", "_rels/.rels")
 """The parts every .docx has, by which python-docx finds the others."""
@@ -80,13 +80,9 @@ def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowI
                 report_narrow_table(path, found[0][1], widest, problems)
                 continue
             for (cells, _), line in found:
-                texts = [" ".join(b.text for b in cell) for cell in cells]
-                if is_header(texts):
-                    continue
-                if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
-                    yield TextItem(texts[0], line)  # a goal title written as a full-width row of the table
-                    continue
-                yield RowItem(tuple(tuple(c) for c in cells), line, cut_by_page=False)
+                item = cell_row_item(cells, line)
+                if item is not None:
+                    yield item
 
 
 def _cells(row, document, position: int, path: Path, problems: Problems) -> tuple[list[list[Block]], int]:

@@ -13,8 +13,8 @@ from pathlib import Path
 from ..base.errors import Problems
 from ..content.sources import bi
 from .bounded import check_office_zip, read_input
-from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells, report_narrow_table
-from .table_rows import RowItem, TextItem, assemble
+from .table_model import COLUMNS, Block, RawTable, report_extra_cells, report_narrow_table
+from .table_rows import RowItem, TextItem, assemble, cell_row_item
 
 ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 ODT_PARTS = ("mimetype", "content.xml")
@@ -83,14 +83,9 @@ def _items(body, path: Path, problems: Problems) -> Iterator[TextItem | RowItem]
                 report_narrow_table(path, found[0][1], widest, problems)
                 continue
             for cells, line in found:
-                cells = (cells + [[] for _ in COLUMNS])[: len(COLUMNS)]
-                texts = [" ".join(b.text for b in cell) for cell in cells]
-                if is_header(texts):
-                    continue
-                if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
-                    yield TextItem(texts[0], line)  # a goal title written as a full-width row of the table
-                    continue
-                yield RowItem(tuple(tuple(c) for c in cells), line, cut_by_page=False)
+                item = cell_row_item((cells + [[] for _ in COLUMNS])[: len(COLUMNS)], line)
+                if item is not None:
+                    yield item
 
 
 def _rows(table) -> Iterator:
