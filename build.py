@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Command line of the IP Protection Action Plan report site: build, check, serve, new, import-table, status."""
+"""Command line of the IP Protection Action Plan report site: build, check, serve, new, new-response, import-table,
+blank-table, import-whitepaper, import-document, status."""
 from __future__ import annotations
 
 import os
@@ -182,6 +183,28 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
                "請在 front matter 下方填寫執行成效，再執行 python build.py check")
 
 
+@command("new-response", "Create a white-paper response file. 新增白皮書回應檔。")
+@click.option("--whitepaper", "paper_id", required=True,
+              help="The white paper's id, e.g. 2025-cnfi. 白皮書代號，如 2025-cnfi。")
+@click.option("--recommendation", required=True,
+              help="chapter.issue.recommendation, e.g. 1.3.3 (壹、三、(三)). 建議的章.議題.建議編號，如 1.3.3。")
+@click.option("--agency", required=True,
+              help="Responding agency: id (moea), name (經濟部) or abbreviation (MOEA). 回應機關：代號、名稱或簡稱。")
+@click.option("--en", "with_english", is_flag=True,
+              help="Also create the English translation file. 一併建立英文翻譯檔。")
+@root_option
+def new_response_command(paper_id: str, recommendation: str, agency: str, with_english: bool, root: str | None) -> None:
+    """Create a white-paper response file for one recommendation and agency, ready to fill in.
+    為一項建議及一個機關新增白皮書回應檔，供填寫。"""
+    from actionplan.editors.whitepaper_scaffold import new_response
+
+    project = _project(root)
+    for path in new_response(project, paper_id, recommendation, agency, with_english):
+        click.echo(f"Created {path.relative_to(project.root).as_posix()} | 已建立 {path.relative_to(project.root).as_posix()}")
+    click.echo("Fill in status: and the answer below the front matter, then run: python build.py check | "
+               "請填寫 status: 及 front matter 下方的回應內容，再執行 python build.py check")
+
+
 @command("import-table", "Import a tracking table. 匯入列管追蹤表。")
 @click.argument("table", type=click.Path(dir_okay=False, exists=True))
 @click.option("--quarter", required=True,
@@ -195,8 +218,8 @@ def new_command(measure: str, agency: str, quarter: str, plan: str | None, with_
               help="Check and list what would be written; write nothing. 只檢查並列出將寫入的檔案，不寫入。")
 @root_option
 def import_table_command(table: str, quarter: str, plan: str | None, today, dry_run: bool, root: str | None) -> None:
-    """Import a quarterly tracking table (列管追蹤表), as a Word file (.docx) or its text export.
-    匯入每季的列管追蹤表：Word 檔（.docx）或其文字匯出檔。"""
+    """Import a quarterly tracking table (列管追蹤表), as an OpenDocument text (.odt), a Word file (.docx) or its text
+    export. 匯入每季的列管追蹤表：開放文件（.odt）、Word 檔（.docx）或其文字匯出檔。"""
     from actionplan.importers.tracking_table import import_table
 
     project = _project(root)
@@ -209,6 +232,111 @@ def import_table_command(table: str, quarter: str, plan: str | None, today, dry_
         click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
     click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date. "
                f"{'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，{len(result.unchanged)} 個已是最新。")
+
+
+@command("import-whitepaper", "Import a white paper's responses. 匯入白皮書回應。")
+@click.argument("table", type=click.Path(dir_okay=False, exists=True))
+@click.option("--id", "paper_id", required=True,
+              help="The white paper's id, its folder under content/whitepapers/: 2025-cnfi. "
+                   "白皮書代號，即 content/whitepapers/ 下的資料夾名稱，如 2025-cnfi。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' in a new whitepaper.yaml (default: today). "
+                   "新建 whitepaper.yaml 時寫入的更新日期（預設為今天）。")
+@click.option("--dry-run", is_flag=True,
+              help="Check and list what would be written; write nothing. 只檢查並列出將寫入的檔案，不寫入。")
+@root_option
+def import_whitepaper_command(table: str, paper_id: str, today, dry_run: bool, root: str | None) -> None:
+    """Import the agencies' responses to a white paper (部會辦理情形), as its text export, .docx or .odt.
+    匯入各部會對白皮書建議的辦理情形（文字匯出檔、.docx 或 .odt）。"""
+    from actionplan.importers.whitepaper import import_whitepaper
+
+    project = _project(root)
+    day = today.date() if today else date.today()
+    result, problems = import_whitepaper(project, Path(table).resolve(), paper_id, day, dry_run=dry_run)
+    _print_warnings(problems)
+    verb = "Would write" if dry_run else "Wrote"
+    for path in sorted(result.writes):
+        click.echo(f"{verb} {path.relative_to(project.root).as_posix()}")
+    click.echo(f"{verb} {len(result.writes)} files; {len(result.unchanged)} already up to date; "
+               f"{result.bookmarks} Word bookmarks dropped. {'將' if dry_run else '已'}寫入 {len(result.writes)} 個檔案，"
+               f"{len(result.unchanged)} 個已是最新；刪除 {result.bookmarks} 個 Word 書籤。")
+
+
+@command("import-document", "Import a document's text export. 匯入文件的文字匯出檔。")
+@click.argument("export", type=click.Path(dir_okay=False, exists=True))
+@click.option("--id", "doc_id", required=True,
+              help="The document's id, e.g. apec-ipeg-2019-sme-ip. 文件代號，如 apec-ipeg-2019-sme-ip。")
+@click.option("--kind", type=click.Choice(["business-report", "meeting-report"]), required=True,
+              help="What the document is: a business report or a report on a meeting abroad. 文件類別：業務報告或出國報告。")
+@click.option("--issuer", required=True, help="Issuing agency's id, e.g. tipo. 發布機關代號，如 tipo。")
+@click.option("--title", required=True, help="The title as the source gives it. 原文所載的標題。")
+@click.option("--period", default="未載明", show_default=True,
+              help="The period as the source gives it. 原文所載的期間。")
+@click.option("--date", "day", default="未載明", show_default=True, help="The date as the source gives it. 原文所載的日期。")
+@click.option("--source", required=True, help="Where the text comes from. 文字的出處。")
+@click.option("--reproduce", multiple=True,
+              help="A top-level section whose text to reproduce, by its mark (玖、); repeat it. Default: all. "
+                   "要全文刊登的章（以其編號，如 玖、），可重複；預設為全部。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to write as 'updated' (default: today). 寫入的更新日期（預設為今天）。")
+@root_option
+def import_document_command(export: str, doc_id: str, kind: str, issuer: str, title: str, period: str, day: str,
+                            source: str, reproduce: tuple[str, ...], today, root: str | None) -> None:
+    """Import a whole document (a business report, a meeting report) from a PDF's text export into
+    content/documents/<id>.yaml, listing every line the PDF added that was removed.
+    將整份文件（業務報告、出國報告）的 PDF 文字匯出檔匯入為 content/documents/<代號>.yaml，並列出移除的每一行。"""
+    from actionplan.importers.pdf_document import import_document
+
+    project = _project(root)
+    problems = Problems(project.root)
+    target = project.content / "documents" / f"{doc_id}.yaml"
+    meta = {"id": doc_id, "kind": kind, "issuer": issuer, "title": title, "period": period, "date": day,
+            "source": source, "updated": (today.date() if today else date.today()).isoformat()}
+    removals = import_document(Path(export).resolve(), target, meta, set(reproduce) or None, problems)
+    if problems:
+        raise BuildFailed(problems)
+    for removal in removals or ():
+        click.echo(f"Removed {removal} 已移除")
+    click.echo(f"Wrote {target.relative_to(project.root).as_posix()} ({len(removals or ())} removals). "
+               f"已寫入，移除 {len(removals or ())} 處。")
+
+
+@command("blank-table", "Write a quarter's blank tracking table. 產生空白列管追蹤表。")
+@click.option("--quarter", required=True, help="Quarter the table is for, e.g. 2024-Q3. 季別，如 2024-Q3（民國113年7月至9月）。")
+@click.option("--plan", default=None, help="Edition; default: the one in force that quarter. 方案版本；預設為該季施行的版本。")
+@click.option("--out", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder to write the two files into. 寫入兩個檔案的資料夾。")
+@root_option
+def blank_table_command(quarter: str, plan: str | None, out: str, root: str | None) -> None:
+    """Write the blank tracking table (列管追蹤表) of a quarter to send to the agencies, as .odt and .docx: the
+    edition's goals, strategies, measures and responsible agencies, the outcome cells empty.
+    產生某季的空白列管追蹤表（.odt 及 .docx），寄送各機關填寫。"""
+    from actionplan.site.table_files import blank_table, blank_table_names
+
+    the_quarter = parse_quarter(quarter)
+    project = _project(root)
+    problems = Problems(project.root)
+    corpus = load(project, problems)
+    if corpus is None:
+        raise BuildFailed(problems)
+    _print_warnings(problems)
+    if plan is None:
+        in_force = corpus.editions_in_force(the_quarter)
+        if len(in_force) != 1:
+            raise click.UsageError(f"no single edition is known to be in force in {the_quarter.id}; name one with --plan "
+                                   f"(known: {', '.join(corpus.plans)}) | 請以 --plan 指定方案版本")
+        plan = in_force[0].id
+    elif plan not in corpus.plans:
+        raise click.BadParameter(f"no edition {plan} (known: {', '.join(corpus.plans)}) | 沒有方案版本 {plan}",
+                                 param_hint="--plan")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = blank_table_names(the_quarter, plan)
+    for ext, data in blank_table(corpus, the_quarter, plan).items():
+        (folder / names[ext]).write_bytes(data)
+        click.echo(f"Wrote {folder / names[ext]}")
+    click.echo("Send them to the agencies; import a filled copy with: python build.py import-table FILE --quarter "
+               f"{the_quarter.id} | 寄送各機關填寫；填妥後以 import-table 匯入")
 
 
 @command("status", "Who has reported this quarter. 本季列管：誰已填報。")

@@ -66,7 +66,7 @@ class Profile:
 
 
 PROFILES = {"default": Profile(), "issue": Profile(1.0, 1.0, 1.0, 2.5)}
-"""``default``: the archive the README's search figures were measured on. ``issue``: the archive the performance
+"""``default``: the archive docs/search.md's figures were measured on. ``issue``: the archive the performance
 issue sizes, 2–3 responsible agencies per measure, all of them reporting, in both languages."""
 
 # Kinds of body by weight: "none" says 本季無新進度; "long" has paragraphs, a list and a table.
@@ -375,7 +375,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=20, help="how many years up to 2026 to cover (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="the random seed (default 0)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="default",
-                        help="default: the README's search archive; issue: the performance issue's size (all "
+                        help="default: docs/search.md's search archive; issue: the performance issue's size (all "
                              "agencies report, all in English too, 2.5 responsible agencies per measure)")
     parser.add_argument("--lead-reports", type=float, help="override the profile's chance that a lead reports")
     parser.add_argument("--co-reports", type=float, help="override the profile's chance that a co-agency reports")

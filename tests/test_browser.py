@@ -18,8 +18,10 @@ from test_golden_site import golden_pages
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo")]
-"""Pages checked besides each kind's richest: the current edition's, and an agency with many entries."""
+EXTRA_PAGES = [("plan", "2024-2026"), ("measure", "2024-2026/3.1.5"), ("agency", "tipo"), ("measure", "2024-2026/8.1.1"),
+               ("document", "apec-ipeg-2019-sme-ip"), ("document-part", "apec-ipeg-2019-sme-ip/s-5-annex-2")]
+"""Pages checked besides each kind's richest: the current edition's, an agency with many entries, a measure with
+related documents, and the APEC report's first page and its English annex."""
 
 
 def shipped_pages() -> list[PageSpec]:

@@ -51,6 +51,17 @@ def test_every_page_of_the_golden_site_is_valid_html(golden_site):
     assert errors == []
 
 
+def test_every_title_is_one_line_of_text(published_site, golden_site):
+    # A <title> is raw text to the browser: markup put there by a template shows as tags, and the Nu checker allows it.
+    for site in (published_site, golden_site):
+        for page in html_pages(site):
+            html = page.read_text(encoding="utf-8")
+            if "<title>" not in html:
+                continue
+            title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+            assert "<" not in title and "\n" not in title and title.strip() == title, (page, title)
+
+
 def test_the_nu_checker_reports_what_it_should(tmp_path):
     broken = tmp_path / "broken.html"
     broken.write_text('<!doctype html><html lang="zh-Hant-TW"><title>x</title><p><div id="a" id="a"></p>',

@@ -125,8 +125,10 @@ def team(agency: str) -> str:
 
 
 def entry_patterns(agency: str) -> list[str]:
-    """Return the two CODEOWNERS patterns of an agency's entries: Chinese, then English."""
-    return [f"/content/outcomes/**/*.{agency}.md", f"/content/outcomes/**/*.{agency}.en.md"]
+    """Return the four CODEOWNERS patterns of an agency's files: its entries, Chinese then English, and its
+    responses to white papers, Chinese then English."""
+    return [f"/content/outcomes/**/*.{agency}.md", f"/content/outcomes/**/*.{agency}.en.md",
+            f"/content/whitepapers/*/responses/*.{agency}.md", f"/content/whitepapers/*/responses/*.{agency}.en.md"]
 
 
 @pytest.mark.parametrize(("pattern", "path", "expected"), [

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,10 @@ from actionplan.base.errors import BuildFailed
 from actionplan.build.pipeline import Project, build
 from actionplan.build.state import BuildState
 from actionplan.content.sources import read_text
+from actionplan.editors.serve import PreviewServer
 from actionplan.site.render import make_environment
 from actionplan.editors.preview_build import PreviewReuse
+from actionplan.site.routes import page_path
 from conftest import ROOT
 from diagnostics import expect, run_check
 from mini import CUSTOMS, CUSTOMS_PATH, entry
@@ -198,6 +201,21 @@ def test_a_preview_patch_leaves_a_saved_link_to_the_full_build_which_refuses_it(
         build(project, out, search=False, reuse=PreviewReuse())
     assert [(p.code, p.path) for p in failed.value.problems.errors] == [("E-FILE-LINK", CUSTOMS_PATH)]
     assert not any(SECRET in path.read_text(encoding="utf-8") for path in out.rglob("*.html"))
+
+
+def test_the_preview_server_refuses_an_entry_saved_as_a_link_and_keeps_serving_the_last_good_site(built):
+    project, _, outside = built
+    shutil.copyfile(ROOT / "netlify.toml", project.root / "netlify.toml")
+    with PreviewServer(project, port=0, search=False) as preview:
+        served = preview.events.state.site
+        replace_by_link(project.content / CUSTOMS, outside / "2024-Q3/2.1.1.customs.md")
+        preview.rebuild({project.content / CUSTOMS})
+        state = preview.events.state
+        assert state.site == served
+        assert state.problems and state.problems[0].startswith(f"{CUSTOMS_PATH}: this is a symbolic link")
+        with urllib.request.urlopen(preview.url + page_path("measure", "zh", "2024-2026/2.1.1")) as page:
+            html = page.read().decode()
+        assert "本季查扣侵權物品" in html and SECRET not in html
 
 
 def test_a_content_file_larger_than_any_real_one_is_refused_with_its_size_and_the_limit(built):

@@ -294,11 +294,17 @@ def test_payload_is_published_as_the_text_the_editor_typed(payload_site, key):
 # path (checked: a plain folder path) and ids (checked: lowercase ASCII, numbers); the e-mail address is checked
 # as one; the root redirect's target is the base path; a section of the guide is a #fragment of letters, digits
 # and hyphens that actionplan/content/guide.py makes from its heading. An entry's address (h.entry_url, h.entry_page) is
-# h.url of its quarter's goal page with its anchor; a measure number (group[0].measure) is digits and dots. The data
-# files' addresses (h.feed, h.entries_csv, h.file) are the base path and page keys, or a dataset's declared name
-# (d.name: lower-case ASCII and hyphens, in code), with a fixed folder and extension; the licence's is a constant.
+# h.url of its quarter's goal page with its anchor; a measure number (group[0].measure) is digits and dots. A white
+# paper's recommendation anchor (rec.anchor, recommendation.anchor) is rec- and its numbers, which the loader reads
+# as integers. A document section's anchor (s.anchor) is made by actionplan/content/documents.py of s-, digits,
+# hyphens and a few fixed words. The data files' addresses (h.feed, h.entries_csv, h.file) are the base path and page
+# keys, or a dataset's declared name (d.name: lower-case ASCII and hyphens, in code), with a fixed folder and
+# extension; the licence's is a constant.
 _SAFE_URL_VALUES = ("h.url(", "h.asset(", "site.base_path", "o.anchor", "goal.number", "strategy.id", "site.email",
                     "target", "group.agency.id", "section_id", "h.entry_url(", "h.entry_page(", "group[0].measure",
+                    "rec.anchor", "recommendation.anchor", "s.anchor",
+                    # A quarter's table files: paths made of its slug and an edition's id (site/table_files.py).
+                    "files.odt", "files.docx",
                     "h.feed(", "h.entries_csv(", "h.file(", "d.name", "registration.licence_url")
 
 

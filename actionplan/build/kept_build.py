@@ -25,7 +25,7 @@ from jinja2 import FileSystemBytecodeCache
 from .state import Fingerprints, digest, write_whole
 from ..base.errors import Problem
 from ..content.models import Corpus, Outcome
-from ..site.kinds import KINDS
+from ..site.kinds import KINDS, entries_in
 from ..site.routes import PageSpec, Scope, entry_id
 
 FORMAT = 2
@@ -155,8 +155,7 @@ def quarters_shown(pages: list[PageSpec]) -> dict[str, frozenset[str]]:
     the entries of those quarters for the pages it plans again."""
     shown = {}
     for page in pages:
-        quarters = frozenset(entry.quarter.slug for value in page.context.values() if isinstance(value, (list, tuple))
-                             for entry in value if isinstance(entry, Outcome))
+        quarters = frozenset(entry.quarter.slug for entry in entries_in(page.context))
         if quarters:
             shown[page.path] = quarters
     return shown

@@ -5,7 +5,8 @@ or its translation) and each still reports the same edition, quarter, measure an
 no link moves, unless a goal's entries of that quarter are now cut into parts differently: the pages an edit can
 change are then those of its quarters, measures, agencies and editions, and the site-wide pages listing every
 quarter (``routes.Scope``). Those are planned again with the build's own code, and the ones whose fingerprint moved
-are rendered beside the site and moved into it, each file whole, once all are written. Anything else — a file added
+are rendered beside the site and moved into it, each file whole, once all are written, with the tracking tables
+(.odt, .docx) of the quarters edited. Anything else — a file added
 or deleted, a template, a plan, an entry moved to another quarter — is a full build's to do: ``patch`` then returns
 None. The bytes are the same as a full build's (tests/test_patch.py holds them against a cold build)."""
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..site.routes import PageSpec, Scope, entry_id, plan_routes, site_goal_page
 from ..base.project import Project
 from ..content.markdown import LinkTargets, RenderedTexts
 from ..checks.validate import link_targets, validate_entries
+from ..site.table_files import write_table_files
 from ..site.write import discard, stage_dir
 from ..site.data.files import published, rewrite_data
 
@@ -133,8 +135,10 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
             raise template_failed(problems, err, project.templates) from err
         report.timings["render"] = time.perf_counter() - started
         started = time.perf_counter()
-        # Every page is written before any replaces its old self: a failure leaves the site as it was.
-        for output in rendered:
+        # The tables of the quarters edited are written anew too, so that they never lag behind the pages.
+        tables = write_table_files(staging, corpus, scope.quarters)
+        # Every file is written before any replaces its old self: a failure leaves the site as it was.
+        for output in [*rendered, *tables]:
             os.replace(staging / output, last.out_dir / output)
         # The data files and feeds hold the entries too: those the edit changed are written again, whole.
         rewritten = rewrite_data(last.out_dir, staging, corpus, _links(last).entry_pages)
@@ -144,9 +148,9 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
 
     state.sources.update(edited)  # the record's overall hash is left to ``LastBuild.save``
     state.pages.update(fingerprints)
-    for output in [*rendered, *rewritten]:
+    for output in [*rendered, *tables, *rewritten]:
         stat = (last.out_dir / output).stat()
-        state.outputs[str(output)] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        state.outputs[Path(output).as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     last.corpus, last.pages, last.fingerprints = corpus, pages, hashes
     last.facets.update(facets)
     for edit in new.values():

@@ -29,6 +29,7 @@ from ..site.data.files import write_data
 from ..site.render import TEMPLATE_ERRORS, SiteLinks, asset_versions, make_environment, render_all
 from ..site.routes import PageSpec, plan_routes
 from ..site.search import SearchIndexFailed, index_search
+from ..site.table_files import write_table_files
 from ..site.write import discard, stage_dir, swap_in, write_site
 from .report import BuildReport, raise_if_failed, search_failed, template_failed, write_failed
 
@@ -100,7 +101,7 @@ def _load(project: Project, problems: Problems, timings: dict[str, float], texts
     started = time.perf_counter()
     # Every link among the sources is an error, reported with the others; the readers pass over links, so the rest of
     # the content is still checked, and nothing outside the repository is read (docs/security.md).
-    report_links(linked_paths(project.sources), problems)
+    report_links(reuse.links if reuse is not None else linked_paths(project.sources), problems)
     corpus = build_corpus(project.content, problems, reuse.entry_reads() if reuse is not None else None)
     guide = load_guide(project.docs, problems)  # before stopping for the content: every problem in one run
     timings["load"] = time.perf_counter() - started
@@ -145,6 +146,7 @@ def _write(project: Project, env: Environment, corpus: Corpus, staging: Path, ou
     report.files = len(rendered) + write_site(project.static, redirect, staging, reused, out_dir)
     report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
     report.files += write_data(staging, corpus)  # datasets and feeds at /data/, /feeds/ (site/data/)
+    report.files += len(write_table_files(staging, corpus))  # each quarter's tracking table, .odt and .docx
     report.timings["write"] = time.perf_counter() - started
 
 

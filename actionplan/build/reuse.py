@@ -72,7 +72,9 @@ class Reuse:
         self.options = build_options(strict, search)
         self.inputs = self.state.hash_sources(project.sources, self.options)
         report.timings["sources"] = time.perf_counter() - started
-        if linked_paths(project.sources):
+        self.links = linked_paths(project.sources)
+        """The symbolic links among the sources, found once: loading reports them."""
+        if self.links:
             return False  # straight to loading, which reports the links: a link is never read, not even by a patch
         self.index_current = self.state.search_index == self.state.inputs  # made from the last build's pages
         self.search_index = ""

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from ..content.agencies import is_responsible
+from .documents import check_documents
 from ..base.errors import WARNING, Problem, Problems
 from ..content.fields import did_you_mean, unknown_agency, unknown_measure
 from ..content import markdown
@@ -14,6 +15,7 @@ from ..content.models import Corpus, Outcome, Plan, Site
 from ..base.parallel import ordered_map
 from ..site.routes import PageSpec, page_anchors
 from ..content.schema import shape
+from .whitepaper import validate_whitepapers
 from ..content.sources import bi
 
 _PLAN_MARKDOWN = ("preface", "implementation", "tracking", "attachment")
@@ -37,6 +39,8 @@ def validate(corpus: Corpus, problems: Problems, pages: list[PageSpec], known: d
     for plan in corpus.plans.values():
         _check_text_markdown(plan, plan.path, _PLAN_MARKDOWN, problems, targets)
     _check_text_markdown(corpus.site, corpus.site.path, _SITE_MARKDOWN, problems, targets)
+    validate_whitepapers(corpus, problems)
+    check_documents(corpus, problems)
 
 
 def validate_entries(corpus: Corpus, outcomes: list[Outcome], problems: Problems, targets: LinkTargets | None,

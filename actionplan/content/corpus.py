@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from .agencies import AgencyIndex
+from .documents import load_documents
 from ..base.errors import Problems
 from .fields import (
     FieldReader, ShapedFields, curly_quoted, curly_quotes_problem, did_you_mean, quarter_hint, unknown_agency,
@@ -18,6 +19,7 @@ from .models import (
     Text,
 )
 from .schema import shape
+from .whitepaper import FOLDER as WHITEPAPERS, load_whitepapers
 from .sources import Mapping, Scalar, SourceDoc, bi, content_files, read_sources
 
 # The fields each mapping may have, as the schemas (actionplan/content/schemas/) list them; the schemas also say which are
@@ -77,7 +79,8 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     paths = content_files(content_dir)
     depth = len(content_dir.parts)  # the paths start with content_dir's: looking past it spares relative_to
     entry_paths = [path for path in paths if path.parts[depth] == "outcomes"]
-    entries = set(entry_paths)
+    whitepaper_paths = [path for path in paths if path.parts[depth] == WHITEPAPERS]
+    entries = set(entry_paths) | set(whitepaper_paths)
     docs = read_sources([path for path in paths if path not in entries], problems)
     by_path = {doc.path.relative_to(content_dir).as_posix(): doc for doc in docs}
     site = _build_site(by_path.get("site.yaml"), content_dir / "site.yaml", problems)
@@ -99,6 +102,8 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
     # name is then reported as unknown, with the closest one, in the run that reports the name.
     measures = {plan.id: [measure.id for measure in plan.measures] for plan in plans.values()}
     outcomes = _build_outcomes(_read_entries(entry_paths, content_dir, problems, index, reads, measures), problems)
+    whitepapers = load_whitepapers(whitepaper_paths, content_dir, index, problems)
+    documents = load_documents(by_path, problems)
     for rel, doc in by_path.items():
         if kind_of(rel) is None:
             problems.add(doc.path, 0, bi("this file is not part of any content type", "這個檔案不屬於任何內容類型"),
@@ -112,7 +117,7 @@ def build_corpus(content_dir: Path, problems: Problems, reads: EntryReads | None
         if any(doc.unreadable for rel, doc in by_path.items() if rel.startswith(prefix))
     )
     return Corpus(site, strings, agencies, dict(sorted(plans.items())), tuple(sorted(outcomes, key=_outcome_order)),
-                  incomplete)
+                  incomplete, whitepapers=whitepapers, documents=documents)
 
 
 def _is_kind(relative: str, name: str) -> bool:
@@ -475,13 +480,11 @@ def _read_outcome_fields(doc: SourceDoc, content_dir: Path, problems: Problems, 
                          measures: dict[str, list[str]] | None = None) -> dict | None:
     read = FieldReader(doc.path, problems, _examples_from_name(doc.path, index, measures),
                        ("the front matter, between the two --- lines", "front matter（兩行 --- 之間）"))
-    if doc.unreadable:
+    found = read.front_matter(doc, "outcome", "an outcome entry", "執行成效檔")
+    if found is None:
         return None
-    data = read.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
-    if data is None:
-        return None
+    data, front = found
     english = doc.lang == "en"
-    front = read.fields(data, shape("outcome-en" if english else "outcome"), "an outcome entry", "執行成效檔")
     fields: dict = {
         "plan": front.identifier("plan"),
         "measure": front.identifier("measure"),

@@ -15,7 +15,7 @@ from ..base.errors import Problems
 from .models import Quarter, Text
 from .schema import Field, Shape
 from .sources import (
-    KEY_COLON_SLIPS, Mapping, Node, Scalar, Sequence, Spot, bi, is_invisible, report_invisible, report_invisible_text,
+    KEY_COLON_SLIPS, Mapping, Node, Scalar, Sequence, SourceDoc, Spot, bi, is_invisible, report_invisible, report_invisible_text,
     starts_with_key_colon_slip,
 )
 
@@ -250,6 +250,19 @@ class FieldReader:
         self.error(line, bi(f"{what} must be a mapping of fields, not {kind_of(node)}",
                             f"{what_zh}必須是「欄位: 值」的對照表"), hint, "E-YAML-NOTMAP", col)
         return None
+
+    def front_matter(self, doc: SourceDoc, schema_name: str, what: str,
+                     what_zh: str) -> tuple[Mapping, "ShapedFields"] | None:
+        """Return a Markdown file's front matter and its fields to read as the schema ``schema_name`` describes them
+        (``<schema_name>-en`` for an English file); None where the file was unreadable or its front matter is not a
+        mapping, which is reported."""
+        if doc.unreadable:
+            return None
+        data = self.as_mapping(doc.data, "the front matter", 2, "front matter 區塊")
+        if data is None:
+            return None
+        shaped = schema.shape(f"{schema_name}-en" if doc.lang == "en" else schema_name)
+        return data, self.fields(data, shaped, what, what_zh)
 
     def check_keys(self, mapping: Mapping, allowed: tuple[str, ...], what: str, what_zh: str | None = None) -> None:
         """Report every key that ``what`` (``what_zh`` in Chinese) does not have, with the closest known one."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from .documents import Document
 from .models import Agency, Outcome, Plan, Site, Text
+from .whitepaper import Response, WhitePaper
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ CONTENT_KINDS: tuple[ContentKind, ...] = (
     ContentKind("agencies", ("agencies.yaml",), ("agencies",), Agency, required=True),
     ContentKind("plan", ("plans/*/plan.yaml",), ("plan",), Plan),
     ContentKind("outcome", ("outcomes/*/*.md",), ("outcome", "outcome-en"), Outcome),
+    ContentKind("whitepaper", ("whitepapers/*/whitepaper.yaml",), ("whitepaper",), WhitePaper),
+    ContentKind("whitepaper-response", ("whitepapers/*/responses/*.md",), ("wp-response", "wp-response-en"), Response),
+    ContentKind("document", ("documents/*.yaml",), ("document",), Document),
 )
 
 

@@ -287,6 +287,10 @@ class Corpus:
     outcomes: tuple[Outcome, ...]
     incomplete: frozenset[str] = frozenset()
     """Parts whose file could not be read ("agencies", "plans"): references into them are not checked."""
+    whitepapers: dict = field(default_factory=dict)
+    """The white papers and the agencies' responses to them, by id (``whitepaper.WhitePaper``)."""
+    documents: tuple = ()
+    """Whole documents that record what was done (``documents.Document``), in id order."""
 
     @cached_property
     def outcomes_by_quarter(self) -> dict[Quarter, tuple[Outcome, ...]]:

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-SCHEMA_NAMES = ("site", "strings", "agencies", "plan", "outcome", "outcome-en")
+SCHEMA_NAMES = ("site", "strings", "agencies", "plan", "outcome", "outcome-en", "whitepaper", "wp-response",
+                "wp-response-en", "document")
 """Every content file type, as its schema file is named: ``actionplan/content/schemas/<name>.schema.json``."""
 
 

@@ -22,8 +22,8 @@ from lxml import etree
 from ..base.errors import Problems
 from ..content.sources import bi
 from .bounded import check_office_zip, read_input
-from .table_model import COLUMNS, GOAL_HEADING, Block, RawTable, is_header, report_extra_cells
-from .table_rows import RowItem, TextItem, assemble
+from .table_model import COLUMNS, Block, RawTable, report_extra_cells, report_narrow_table
+from .table_rows import RowItem, TextItem, assemble, cell_row_item
 
 DOCX_PARTS = ("[Content_Types].xml", "_rels/.rels")
 """The parts every .docx has, by which python-docx finds the others."""
@@ -71,20 +71,22 @@ def _items(document, path: Path, problems: Problems) -> Iterator[TextItem | RowI
             if text:
                 yield TextItem(text, position)
         elif element.tag == qn("w:tbl"):
+            found = []
             for row in element.iterchildren(qn("w:tr")):
                 position += 1
-                cells = _cells(row, document, position, path, problems)
-                texts = [" ".join(b.text for b in cell) for cell in cells]
-                if is_header(texts):
-                    continue
-                if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
-                    yield TextItem(texts[0], position)  # a goal title written as a full-width row of the table
-                    continue
-                yield RowItem(tuple(tuple(c) for c in cells), position, cut_by_page=False)
+                found.append((_cells(row, document, position, path, problems), position))
+            widest = max((width for (_, width), _ in found), default=0)
+            if found and widest < len(COLUMNS):
+                report_narrow_table(path, found[0][1], widest, problems)
+                continue
+            for (cells, _), line in found:
+                item = cell_row_item(cells, line)
+                if item is not None:
+                    yield item
 
 
-def _cells(row, document, position: int, path: Path, problems: Problems) -> list[list[Block]]:
-    """Return the row's six cells in grid order; a cell merged with the one above is empty."""
+def _cells(row, document, position: int, path: Path, problems: Problems) -> tuple[list[list[Block]], int]:
+    """Return the row's six cells in grid order, a cell merged with the one above empty, and how many cells it has."""
     cells: list[list[Block]] = []
     for tc in row.iterchildren(qn("w:tc")):
         properties = tc.find(qn("w:tcPr"))
@@ -113,4 +115,4 @@ def _cells(row, document, position: int, path: Path, problems: Problems) -> list
         cells.extend([] for _ in range(span - 1))
     if len(cells) > len(COLUMNS) and any(cells[len(COLUMNS):]):
         report_extra_cells(path, position, len(cells), problems)
-    return (cells + [[] for _ in COLUMNS])[: len(COLUMNS)]
+    return (cells + [[] for _ in COLUMNS])[: len(COLUMNS)], len(cells)

@@ -88,3 +88,13 @@ def chinese_to_int(numeral: str) -> int | None:
             return None
         return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
     return None
+
+
+def report_narrow_table(path: Path, line: int, count: int, problems: Problems) -> None:
+    """Report a table narrower than the six columns: it is not a tracking table, and its rows cannot be placed."""
+    problems.add(path, line, bi(f"a table of {count} columns; the tracking table has six "
+                                "(實施要領, 執行措施, 執行成效, 主/(協)辦機關, 完成期程, 備註)",
+                                f"此表格只有 {count} 欄；列管追蹤表有六欄（實施要領、執行措施、執行成效、主/(協)辦機關、完成期程、備註）"),
+                 bi("use the tracking table's layout (build.py blank-table makes one), or export it as text",
+                    "請使用列管追蹤表的格式（可用 build.py blank-table 產生），或匯出為文字檔"),
+                 code="E-TABLE-COLUMNS")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..base.errors import Problems
 from ..content.sources import bi
-from .table_model import COLUMNS, GOAL_HEADING, Block, RawGoal, RawRow, RawTable, chinese_to_int
+from .table_model import COLUMNS, GOAL_HEADING, Block, RawGoal, RawRow, RawTable, chinese_to_int, is_header
 
 STRATEGY_START = re.compile(r"^[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*")
 MEASURE_START = re.compile(r"^(\d+)\s*[.．](?!\d)\s*")
@@ -38,6 +38,17 @@ class RowItem:
     line: int
     cut_by_page: bool
     """True where the row may continue a paragraph the page break cut (text exports)."""
+
+
+def cell_row_item(cells: list[list[Block]], line: int) -> TextItem | RowItem | None:
+    """Return what one row of a Word or ODF table gives: nothing for a header row, a goal's title where the row is
+    one written across the table, and otherwise the row of cells."""
+    texts = [" ".join(block.text for block in cell) for cell in cells]
+    if is_header(texts):
+        return None
+    if GOAL_HEADING.match(texts[0]) and not any(texts[1:]):
+        return TextItem(texts[0], line)  # a goal title written as a full-width row of the table
+    return RowItem(tuple(tuple(cell) for cell in cells), line, cut_by_page=False)
 
 
 def assemble(items: Iterable[TextItem | RowItem], path: Path, problems: Problems) -> RawTable:

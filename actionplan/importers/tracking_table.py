@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +21,9 @@ from ..content.fields import did_you_mean
 from ..content.i18n import chinese_number, quarter_months
 from ..content.models import ROC_OFFSET, Corpus, Quarter
 from ..build.pipeline import Project, load
-from ..content.sources import bi
+from .content_writes import check_in_a_copy, write_files
+from ..content.sources import bi, split_front_matter
+from ..site.table_files import cell_paragraphs
 from .table_model import PERIOD_HEADING, Block, RawRow, RawTable, chinese_to_int, compact
 from .table_rows import MEASURE_START, STRATEGY_START
 from .table_text import read_text_table
@@ -79,11 +79,15 @@ class ImportedTable:
 
 
 def read_table(path: Path, problems: Problems) -> RawTable | None:
-    """Return the raw table of a text export or a Word file, chosen by the file's suffix."""
+    """Return the raw table of a text export, a Word file or an OpenDocument text, chosen by the file's suffix."""
     if path.suffix.lower() == ".docx":
         from .table_docx import read_docx_table  # python-docx and lxml load only when a Word file comes
 
         return read_docx_table(path, problems)
+    if path.suffix.lower() == ".odt":
+        from .table_odt import read_odt_table  # odfdo loads only when an OpenDocument file comes
+
+        return read_odt_table(path, problems)
     return read_text_table(path, problems)
 
 
@@ -92,6 +96,7 @@ def interpret(raw: RawTable, path: Path, quarter: Quarter, index: AgencyIndex, p
     _check_period(raw, path, quarter, problems)
     title = next((b.text.strip("「」『』 ") for b in raw.heading if "行動方案" in b.text), "")
     table = ImportedTable(title)
+    unreported: list[ImportedMeasure] = []
     for goal in raw.goals:
         table.goals.append((goal.number, goal.title))
         strategy = 0
@@ -117,7 +122,15 @@ def interpret(raw: RawTable, path: Path, quarter: Quarter, index: AgencyIndex, p
                 continue
             measure = imported.number
             table.measures.append(imported)
-            table.entries.extend(_entries(row, imported, path, index, problems))
+            table.entries.extend(_entries(row, imported, path, index, problems, unreported))
+    if unreported:
+        # A blank table sent out (build.py blank-table) comes back with only the rows its agency reports on filled.
+        ids = ", ".join(m.id for m in unreported)
+        problems.add(path, unreported[0].line, bi(f"{len(unreported)} measures have no outcome text, and nothing is imported for them: {ids}",
+                                                  f"{len(unreported)} 項執行措施沒有執行成效，不匯入任何資料：{ids}"),
+                     bi("if an agency reported on one, write what it did in its row, opened by 【機關名稱】",
+                        "若有機關填報，請在該列填寫執行成效，並以【機關名稱】開頭"),
+                     code="W-TABLE-UNREPORTED", severity=WARNING)
     return table
 
 
@@ -162,7 +175,8 @@ def _title_text(text: str) -> str:
     return _CJK_GAP.sub("", " ".join(text.split()))
 
 
-def _entries(row: RawRow, measure: ImportedMeasure, path: Path, index: AgencyIndex, problems: Problems) -> list[ImportedEntry]:
+def _entries(row: RawRow, measure: ImportedMeasure, path: Path, index: AgencyIndex, problems: Problems,
+             unreported: list[ImportedMeasure]) -> list[ImportedEntry]:
     """Split the outcome cell at its 【reporting body】 markers: one entry per body."""
     groups: list[tuple[str, int, list[str]]] = []
     for block in _split_at_reporters(row.cells["outcome"], index):
@@ -178,9 +192,7 @@ def _entries(row: RawRow, measure: ImportedMeasure, path: Path, index: AgencyInd
             groups.append(("", block.line, [block.text]))
     allowed = _responsible(measure, index)
     if not groups:
-        problems.add(path, row.line, bi(f"measure {measure.id} has no outcome text", f"執行措施 {measure.id} 沒有執行成效"),
-                     bi("write what each agency did, each part opened by 【機關名稱】", "請填寫各機關執行成效，每段以【機關名稱】開頭"),
-                     code="E-TABLE-EMPTY")
+        unreported.append(measure)  # reported once for the table by ``interpret``
     entries: dict[str, ImportedEntry] = {}
     for name, line, paragraphs in groups:
         if not name:
@@ -261,7 +273,9 @@ def plan_files(project: Project, corpus: Corpus, table: ImportedTable, source: P
         target = folder / f"{entry.measure}.{entry.agency}.md"
         text = entry_file(entry, plan_id, quarter, updated, source)
         if target.exists():
-            if _same_entry(target.read_text(encoding="utf-8"), text):
+            agency = corpus.agencies.get(entry.agency)
+            names = {agency.zh, *(f.zh for f in agency.former_names)} if agency else set()
+            if _same_entry(target.read_text(encoding="utf-8"), text, names):
                 result.unchanged.append(target)
                 continue
             problems.add(source, entry.line, bi(f"{problems.rel(target)} already exists with other text",
@@ -272,10 +286,39 @@ def plan_files(project: Project, corpus: Corpus, table: ImportedTable, source: P
     return result
 
 
-def _same_entry(old: str, new: str) -> bool:
-    """Return whether two entry files differ only in their updated date and the comment naming the source."""
+def _same_entry(old: str, new: str, names: set[str] = frozenset()) -> bool:
+    """Return whether an entry file already says what the table does: the same text but for its updated date and the
+    comment naming the source, or the same fields and a body that the table, as ``table_files`` writes it, gives
+    back as the table's; a file without ``reported_as`` matches a table naming the agency by one of ``names``, and
+    the site's own note, which no table holds, is left out."""
     strip = re.compile(r"^(updated: .*|# Imported from .*)$", re.MULTILINE)
-    return strip.sub("", old) == strip.sub("", new)
+    if strip.sub("", old) == strip.sub("", new):
+        return True
+    parsed = [_parsed(text) for text in (old, new)]
+    if parsed[0] is None or parsed[1] is None:
+        return False
+    (old_fields, old_body), (new_fields, new_body) = parsed
+    for fields in (old_fields, new_fields):
+        fields.pop("updated", None)
+    if "reported_as" not in old_fields and new_fields.get("reported_as") in names:
+        new_fields.pop("reported_as")
+    if "note" not in new_fields:
+        old_fields.pop("note", None)
+    return old_fields == new_fields and to_markdown(cell_paragraphs(old_body)) == new_body
+
+
+def _parsed(text: str) -> tuple[dict, str] | None:
+    """Return an entry file's fields and body, or None where it cannot be read as one."""
+    import yaml
+
+    split = split_front_matter(text, Path("entry.md"), Problems())
+    if split is None:
+        return None
+    try:
+        fields = yaml.safe_load(split[0])
+    except yaml.YAMLError:
+        return None
+    return (fields, split[1]) if isinstance(fields, dict) else None
 
 
 def _compare_with_plan(table: ImportedTable, corpus: Corpus, plan_id: str, source: Path, problems: Problems) -> None:
@@ -391,28 +434,9 @@ def import_table(project: Project, source: Path, quarter: Quarter, plan_id: str 
                      code="E-TABLE-EMPTY")
     result = plan_files(project, corpus, table, source, quarter, plan_id, updated, problems)
     if not problems.errors:
-        _check_result(project, result, problems)
+        check_in_a_copy(project, result.writes, problems)
     if problems.errors:
         raise BuildFailed(problems)
     if not dry_run:
-        _write(result.writes)
+        write_files(result.writes)
     return result, problems
-
-
-def _check_result(project: Project, result: ImportPlan, problems: Problems) -> None:
-    """Check the content as it will be after the import, in a copy, so a wrong file is never written."""
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Project(Path(scratch))
-        shutil.copytree(project.content, trial.content)
-        _write({trial.content / path.relative_to(project.content): text for path, text in result.writes.items()})
-        trial_problems = Problems(trial.root)
-        load(trial, trial_problems)
-        for problem in trial_problems.errors + trial_problems.warnings:
-            problems.add(project.root / problem.path, problem.line, problem.message, problem.hint, code=problem.code,
-                         col=problem.col, severity=problem.severity)
-
-
-def _write(files: dict[Path, str]) -> None:
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")

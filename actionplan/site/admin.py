@@ -55,7 +55,7 @@ class Backend:
 
 BACKEND = Backend(name="github", repo=None, branch="main")
 """The backend the published form uses. Without ``repo``, a Netlify build takes the repository it deploys
-(``configured_backend``); set ``repo`` to this repository's ``owner/name`` to name it anywhere else. README.md
+(``configured_backend``); set ``repo`` to this repository's ``owner/name`` to name it anywhere else. docs/editing.md
 ("Editing in the browser") says what Netlify and GitHub need."""
 _GITHUB_REPOSITORY = re.compile(r"https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?", re.ASCII)
 
@@ -231,9 +231,9 @@ def config_yaml(config: dict) -> str:
 
 NOT_SET_UP = ("<main>\n<h1>編輯表單尚未設定 The editing form is not set up yet</h1>\n"
               "<p>在 Netlify 上建置時，表單會使用 Netlify 部署的 GitHub 版本庫；在其他地方建置，請在 actionplan/site/admin.py 的 "
-              "BACKEND 填入本網站在 GitHub 上的版本庫（owner/name），說明見 README.md「Editing in the browser」。 "
+              "BACKEND 填入本網站在 GitHub 上的版本庫（owner/name），說明見 docs/editing.md「Editing in the browser」。 "
               "Built on Netlify, the form works on the GitHub repository Netlify deploys; built anywhere else, set the "
-              "site's GitHub repository (owner/name) in BACKEND in actionplan/site/admin.py. README.md, \"Editing in the "
+              "site's GitHub repository (owner/name) in BACKEND in actionplan/site/admin.py. docs/editing.md, \"Editing in the "
               "browser\", says what else is needed.</p>\n</main>\n")
 """What /admin/ says while the github backend has no repository to work on, instead of Decap's error."""
 

@@ -8,7 +8,7 @@ from ..content.models import Corpus, Outcome
 from .kinds import KINDS
 from .routes import PageSpec
 
-FILTERS = ("type", "edition", "goal", "agency", "quarter")
+FILTERS = ("type", "edition", "goal", "agency", "status", "quarter")
 """The filters of the search page, in the order it shows them."""
 
 NO_NEWEST, NO_OLDEST = "0000-Q0", "9999-Q9"
@@ -22,7 +22,8 @@ class Facets:
     """What the search shows beside the type: the measure's number and edition, the quarter's months, the plan's
     edition, the agency's abbreviation; empty for other pages."""
     filters: tuple[tuple[str, str], ...]
-    """(filter, value) pairs, sorted: edition ``2024-2026``, goal ``2024-2026/3``, agency ``tipo``, quarter ``2018-Q3``."""
+    """(filter, value) pairs, sorted: edition ``2024-2026``, goal ``2024-2026/3``, agency ``tipo``, status
+    ``adopted`` (a white paper's response), quarter ``2018-Q3``."""
     newest: str
     """The latest quarter the page reports, ``2018-Q3``; NO_NEWEST where it reports none."""
     oldest: str
@@ -52,6 +53,8 @@ def page_facets(page: PageSpec, corpus: Corpus) -> Facets:
     agencies = ({context["agency"].id} if page_type == "agency" else
                 {agency for m in measures for agency in (*m.lead.ids, *m.co.ids)} | {o.agency for o in outcomes})
     values.update(("agency", agency) for agency in agencies)
+    if kind.filters is not None:
+        values.update(kind.filters(context))
     quarters = sorted({o.quarter.id for o in outcomes})
     values.update(("quarter", q) for q in quarters)
     return Facets(

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, NamedTuple
 
 from ..base.errors import Problems
+from ..content.documents import documents_of, related_sections
 from ..content.guide import Guide, render_guide
 from ..content.i18n import LANGUAGES
 from ..content.models import Agency, Corpus, Measure, Outcome, Plan, Quarter
@@ -18,9 +19,11 @@ from ..content.sources import bi
 from ..content.tracking import tracking_report
 from .data.page import add_open_data
 from .kinds import KINDS, check_context
+from .whitepaper_pages import whitepaper_pages
+from .document_pages import document_pages
+from .table_files import quarter_downloads
 
 
-_CHAPTERS = ("preface", "vision", "implementation", "tracking", "attachment")
 # One URL path segment: ids are checked where they are read, but a path must never carry anything else (a newline
 # that slipped past ``$``, a dot segment, upper case that a case-insensitive disk would merge).
 _SEGMENT = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*", re.ASCII)
@@ -130,36 +133,15 @@ class PageSpec:
 
 
 def page_anchors(page: PageSpec) -> frozenset[str]:
-    """Return the fragment ids an editor may link to on a page: its entries, and the goals, strategies, measures
-    and chapters where the page lays them out (a test holds these against the rendered pages)."""
-    outcomes = page.context.get("outcomes", ())
-    ids = {"main", *(o.anchor for o in outcomes)}
-    if page.kind == "plan":
-        plan = page.context["plan"]
-        ids.update(_structure_ids(m.id for m in plan.measures))
-        ids.update(chapter for chapter in _CHAPTERS if getattr(plan, chapter))
-        ids.add("measures")
-    elif page.kind == "quarter":
-        # The overview lists the quarter's goals and agencies; its entries are on the goal pages.
-        ids = {"main", *(f"by-{index}-{plan}" for index in ("goal", "agency") for plan in {o.plan for o in outcomes})}
-    elif page.kind in ("agency", "agency-quarter"):
-        # An agency's pages list its entries and link them on their goal pages: no entry has its anchor here.
-        ids = {"main"}
-    elif page.kind == "quarter-goal":
-        ids.update(_structure_ids(o.measure for o in outcomes))
-    elif page.kind == "tracking":
-        ids.update(f"agency-{group.agency.id}" for group in page.context["report"].groups)
-    elif page.kind == "guide":
-        ids.update(page.context["guide"].doc(page.lang).anchors)
+    """Return the fragment ids an editor may link to on a page: ``main``, its entries where it has their anchors, and
+    what its kind lays out (``PageKind.anchors``); a test holds these against the rendered pages."""
+    kind = KINDS[page.kind]
+    ids = {"main"}
+    if kind.entry_anchors:
+        ids.update(o.anchor for o in page.context.get("outcomes", ()))
+    if kind.anchors is not None:
+        ids.update(kind.anchors(page.context, page.lang))
     return frozenset(ids)
-
-
-def _structure_ids(measure_ids: Iterable[str]) -> set[str]:
-    ids = set()
-    for measure_id in measure_ids:
-        goal, strategy, number = measure_id.split(".")
-        ids.update((f"goal-{goal}", f"strategy-{goal}-{strategy}", f"measure-{goal}-{strategy}-{number}"))
-    return ids
 
 
 @dataclass(frozen=True)
@@ -257,7 +239,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
                 key = f"{plan.id}/{measure.id}"
                 add("measure", key, newest(recent, plan.updated),
                     (plan.path, measure.line), plan=plan, measure=measure, outcomes=recent,
-                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure))
+                    archive=[year for year, _ in years], neighbours=_neighbours(plan, measure),
+                    related=related_sections(corpus.documents, plan.id, measure.id))
                 for year, entries in years:
                     add("measure-year", f"{key}/{year}", newest(entries, plan.updated),
                         (plan.path, measure.line), plan=plan, measure=measure, outcomes=entries, year=year)
@@ -272,7 +255,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             archive = [quarter for quarter, _ in groups[1:]]
             add("agency", agency.id, newest(recent, site_updated, *plans_updated),
                 (content / "agencies.yaml", agency.line), agency=agency, outcomes=recent, archive=archive,
-                roles=_roles(corpus, agency))
+                roles=_roles(corpus, agency), documents=documents_of(corpus.documents, agency.id))
             for quarter, entries in groups[1:]:
                 add("agency-quarter", f"{agency.id}/{quarter.slug}", newest(entries),
                     (content / "agencies.yaml", agency.line), agency=agency, outcomes=entries, quarter=quarter)
@@ -281,7 +264,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             first = by_quarter[quarter][0]
             goals = goal_pages[quarter]
             add("quarter", quarter.slug, newest(by_quarter[quarter]), (first.path, first.lines["quarter"]),
-                quarter=quarter, outcomes=by_quarter[quarter], goals=goals, editions=editions)
+                quarter=quarter, outcomes=by_quarter[quarter], goals=goals, editions=editions,
+                downloads=quarter_downloads(quarter, editions[quarter.slug]))
             for index, (key, plan_id, goal, outcomes, part, parts) in enumerate(goals):
                 previous = goals[index - 1] if index > 0 else None
                 following = goals[index + 1] if index + 1 < len(goals) else None
@@ -299,6 +283,8 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
         add("404", "", site_updated)
     if scope is not None:
         return pages
+    pages += whitepaper_pages(corpus, PageSpec)
+    pages += document_pages(corpus, PageSpec)
     if guide is not None:
         pages += _guide_pages(corpus, guide, pages)
     _report_unsafe_paths(pages, problems)
@@ -435,3 +421,4 @@ def _report_collisions(pages: list[PageSpec], problems: Problems) -> None:
                      bi(f"{second} and {first} both make the page {page.output}",
                         f"{second} 與 {first} 都會產生 {page.output} 這一頁"),
                      bi("give one of them another id", "請更改其中一個的代號"), code="E-OUTPUT-COLLISION")
+

@@ -17,6 +17,7 @@ import json
 import re
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from .facets import Facets
@@ -28,6 +29,7 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 """CJK unified ideographs (basic, extensions A to H) and compatibility ideographs: the characters made words."""
 _HAN_BOUNDARY = re.compile(rf"(?<=[{HAN}])(?=[^\s{HAN}])|(?<=\S)(?=[{HAN}])")
 _TAG = re.compile(r"(<[^>]*>)")
+_COMPAT = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
 _BLOCK_END = re.compile(r"</(?:p|li|dt|dd|th|td|h[1-6]|div|caption|blockquote|pre|address|figcaption)>|<br>", re.I)
 _UNUSED_BUNDLES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
                    "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -59,8 +61,15 @@ def indexable(html: str) -> str:
     Pagefind makes Chinese punctuation a word of its own, which takes a position: a phrase can't match across it,
     so the search page asks for a term's pieces between punctuation as phrases that must all be on the page."""
     parts = _TAG.split(html)
-    return "".join((part + " " if _BLOCK_END.fullmatch(part) else part) if i % 2 else _HAN_BOUNDARY.sub("\u200b", part)
-                   for i, part in enumerate(parts))
+    return "".join((part + " " if _BLOCK_END.fullmatch(part) else part) if i % 2
+                   else _HAN_BOUNDARY.sub("\u200b", _standard_ideographs(part)) for i, part in enumerate(parts))
+
+
+def _standard_ideographs(text: str) -> str:
+    """Return text with each CJK compatibility ideograph (數 U+F969, kept byte-exact where the source has it, as in
+    the white paper's responses) as the unified one NFC makes of it (數 U+6578): the one readers type. Pagefind
+    finds no phrase with a character on a page that also has the character's compatibility form."""
+    return _COMPAT.sub(lambda found: unicodedata.normalize("NFC", found.group()), text)
 
 
 def index_search(site_dir: Path, facets: dict[str, Facets]) -> str:

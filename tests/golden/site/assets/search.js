@@ -9,7 +9,7 @@
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}"; // as HAN in actionplan/site/search.py
   var HAN_CHAR = new RegExp("[" + HAN + "]", "gu");
   var HAS_HAN = new RegExp("[" + HAN + "]", "u");
-  var FILTERS = ["type", "edition", "goal", "agency", "quarter"];
+  var FILTERS = ["type", "edition", "goal", "agency", "status", "quarter"];
   var PAGE_SIZE = 10;
   var SUBS_SHOWN = 3;
 
