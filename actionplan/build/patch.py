@@ -33,7 +33,7 @@ from ..content.markdown import LinkTargets, RenderedTexts
 from ..checks.validate import link_targets, validate_entries
 from ..site.table_files import write_table_files
 from ..site.write import discard, stage_dir
-from ..site.data.files import published, rewrite_data
+from ..site.data.files import DataFiles, with_catalog, write_data
 
 
 
@@ -62,6 +62,8 @@ class LastBuild:
     """The HTML of the content's texts, kept whole so that any page can be rendered again at once."""
     checks: dict = field(default_factory=dict)
     """What patches work out once and reuse: the link targets, the agency index, the entry files' outcomes."""
+    data: DataFiles = field(default_factory=DataFiles)
+    """The data files as the build made them: a patch makes again only those its entries are in."""
 
     def save(self) -> None:
         """Write the record of the site as it now is."""
@@ -110,12 +112,17 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
     raise_if_failed(problems, strict)
     scope = Scope.of(new.values())
     in_scope = [page for page in last.pages if scope.covers(page)]
-    # The open-data page lists the data's sizes: made here from every entry, those not read read back from the site.
-    published(corpus, _links(last).entry_pages, last.out_dir)
     planned = plan_routes(corpus, problems, scope=scope, goal_pages=site_goal_pages(last.pages))
     if [page.path for page in planned] != [page.path for page in in_scope] or _moved(in_scope, planned):
         return None  # a goal's entries are cut into parts differently: entries' links move
     report.timings["validate"] = time.perf_counter() - started
+
+    # The data files hold the entries too; the open-data page lists their sizes. Entries a kept build withheld are
+    # read back from the site.
+    started = time.perf_counter()
+    data = last.data.make(corpus, _links(last).entry_pages, last.texts, last.out_dir)
+    planned = with_catalog(planned, data.catalog)
+    report.timings["data"] = time.perf_counter() - started
 
     started = time.perf_counter()
     hashes = Fingerprints(corpus, set(), last.code, _links(last).entry_pages, known=last.fingerprints, same_site=True)
@@ -137,18 +144,19 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
         started = time.perf_counter()
         # The tables of the quarters edited are written anew too, so that they never lag behind the pages.
         tables = write_table_files(staging, corpus, scope.quarters)
+        write_data(staging, data.files)
         # Every file is written before any replaces its old self: a failure leaves the site as it was.
-        for output in [*rendered, *tables]:
+        for output in [*rendered, *tables, *data.files]:
+            (last.out_dir / output).parent.mkdir(parents=True, exist_ok=True)  # a measure's first feed, say
             os.replace(staging / output, last.out_dir / output)
-        # The data files and feeds hold the entries too: those the edit changed are written again, whole.
-        rewritten = rewrite_data(last.out_dir, staging, corpus, _links(last).entry_pages)
     finally:
         discard(staging)
     report.timings["write"] = time.perf_counter() - started
 
     state.sources.update(edited)  # the record's overall hash is left to ``LastBuild.save``
     state.pages.update(fingerprints)
-    for output in [*rendered, *tables, *rewritten]:
+    last.data.settle(data)
+    for output in [*rendered, *tables, *data.files]:
         stat = (last.out_dir / output).stat()
         state.outputs[Path(output).as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     last.corpus, last.pages, last.fingerprints = corpus, pages, hashes

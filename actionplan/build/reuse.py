@@ -30,6 +30,7 @@ from ..content.corpus import EntryReads
 from ..content.markdown import RenderedTexts
 from ..content.models import Corpus
 from ..site.admin import configured_backend
+from ..site.data.files import DataFiles
 from ..site.facets import Facets
 from ..site.render import SiteLinks, make_environment, render_fingerprinted, render_pages
 from ..site.routes import PageSpec
@@ -59,6 +60,8 @@ class Reuse:
         self.fresh = fresh
         self.texts = RenderedTexts()
         """The HTML of the content's texts, made once for the build."""
+        self.data = DataFiles()
+        """The data files, as the build makes them."""
 
     # 1. Before loading anything.
     def begin(self, project: Project, out_dir: Path, strict: bool, search: bool, report: BuildReport) -> bool:
@@ -177,7 +180,7 @@ class Reuse:
     def last_build(self, corpus: Corpus, pages: list[PageSpec], facets: dict[str, Facets]) -> LastBuild:
         """Return this build, as a patch takes it."""
         return LastBuild(self.project, self.out_dir, self.options, self.search, corpus, pages, facets, self.hashes,
-                         self.code, self.state, self.env, self.versions, self.texts)
+                         self.code, self.state, self.env, self.versions, self.texts, data=self.data)
 
     def _patch_kept(self, report: BuildReport) -> bool:
         """Patch the site as a preview would, from what the last build kept, when the sources that changed since are
@@ -203,7 +206,7 @@ class Reuse:
         compiled = kept_build.compiled_templates(out_dir, kept.code, self.options)
         last = LastBuild(project, out_dir, self.options, self.search, corpus, kept.pages, dict(kept.facets),
                          kept.fingerprints, kept.code, recorded, make_environment(project.templates, compiled),
-                         kept.versions, self.texts, {**kept.checks, "owners": owners})
+                         kept.versions, self.texts, {**kept.checks, "owners": owners}, self.data)
         timings["kept"] = time.perf_counter() - started
         try:
             patched = patch(last, changed, self.strict)

@@ -279,7 +279,7 @@ def plan_routes(corpus: Corpus, problems: Problems, guide: Guide | None = None, 
             add(kind, "", site_updated if kind == "search" else content_updated, quarters=quarters,
                 **({"goal_links": goal_links} if kind == "sitemap" else {}))
         add("privacy", "", site_updated, statement=corpus.site.privacy, title_key="nav_privacy")
-        add_open_data(add, corpus, goal_pages)
+        add_open_data(add, corpus)
         add("404", "", site_updated)
     if scope is not None:
         return pages

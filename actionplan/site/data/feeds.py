@@ -7,10 +7,10 @@ so that they stay the same whatever the site's domain turns out to be."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from ...content import markdown
+from ...content.markdown import RenderedTexts
 from ...content.i18n import HTML_LANG, LANGUAGES, Strings, quarter_label
 from ...content.models import Corpus, Outcome
 from ...content.tracking import name_in
@@ -51,58 +51,108 @@ def _newest_first(outcomes: list[Outcome]) -> list[Outcome]:
     return sorted(outcomes, key=lambda o: (o.quarter, o.updated), reverse=True)  # stable: corpus order within
 
 
-def feeds(corpus: Corpus, urls: Urls) -> Iterator[tuple[str, bytes]]:
-    """Return every feed's path below the site's root and its bytes."""
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed, as the feed writes it."""
+
+    id: str
+    title: str
+    link: str | None
+    updated: date
+    html: str
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """Everything one feed is written from: two equal specs give the same bytes."""
+
+    path: str
+    """Below the site's root: ``feeds/zh/site.atom``."""
+    lang: str
+    title: str
+    author: str
+    page: str
+    """The address of the page the feed is of."""
+    address: str
+    """The feed's own address."""
+    rights: str
+    updated: date
+    entries: tuple[FeedEntry, ...]
+
+
+def feed_specs(corpus: Corpus, urls: Urls, texts: RenderedTexts) -> list[FeedSpec]:
+    """Return what every feed is written from: the site's, each agency's, measure's and quarter's, in each language.
+    The entries' HTML is ``texts``'s, made once for the build."""
     by_agency: dict[str, list[Outcome]] = {}
     by_measure: dict[str, list[Outcome]] = {}
     for outcome in corpus.outcomes:
         by_agency.setdefault(outcome.agency, []).append(outcome)
         by_measure.setdefault(f"{outcome.plan}/{outcome.measure}", []).append(outcome)
+    specs = []
     for lang in LANGUAGES:
-        writer = _Writer(corpus, urls, lang)
-        yield writer.feed("home", "", corpus.site.title.get(lang), _recent(list(corpus.outcomes)))
+        writer = _Writer(corpus, urls, lang, texts)
+        specs.append(writer.spec("home", "", corpus.site.title.get(lang), _recent(list(corpus.outcomes))))
         for agency in corpus.agencies.values():
-            yield writer.feed("agency", agency.id, agency.name(lang), _recent(by_agency.get(agency.id, [])))
+            specs.append(writer.spec("agency", agency.id, agency.name(lang), _recent(by_agency.get(agency.id, []))))
         for plan in corpus.plans.values():
             for measure in plan.measures:
                 key = f"{plan.id}/{measure.id}"
                 title = f"{writer.strings.get('measure', lang)} {measure.id} {measure.text.get(lang)}"
-                yield writer.feed("measure", key, title, _recent(by_measure.get(key, [])))
+                specs.append(writer.spec("measure", key, title, _recent(by_measure.get(key, []))))
         for quarter, outcomes in sorted(corpus.outcomes_by_quarter.items(), reverse=True):
-            yield writer.feed("quarter", quarter.slug, quarter_label(quarter, lang), _newest_first(list(outcomes)))
+            specs.append(writer.spec("quarter", quarter.slug, quarter_label(quarter, lang), _newest_first(list(outcomes))))
+    return specs
+
+
+def feed_bytes(spec: FeedSpec) -> bytes:
+    """Return the Atom feed ``spec`` describes."""
+    from feedgen.feed import FeedGenerator  # only a build that writes data needs it
+
+    generator = FeedGenerator()
+    generator.id(feed_id(spec.path))
+    generator.title(spec.title)
+    generator.author({"name": spec.author})
+    generator.link(href=spec.page, rel="alternate", type="text/html")
+    generator.link(href=spec.address, rel="self", type="application/atom+xml")
+    generator.language(HTML_LANG[spec.lang])
+    generator.generator(GENERATOR)
+    generator.rights(spec.rights)
+    generator.updated(stamp(spec.updated))
+    for item in spec.entries:
+        entry = generator.add_entry(order="append")
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.link(href=item.link, rel="alternate", type="text/html")
+        entry.updated(stamp(item.updated))
+        entry.content(item.html, type="html")
+    return generator.atom_str(pretty=True)
 
 
 class _Writer:
-    """Writes the feeds of one language."""
+    """Describes the feeds of one language."""
 
-    def __init__(self, corpus: Corpus, urls: Urls, lang: str) -> None:
-        self.corpus, self.urls, self.lang = corpus, urls, lang
+    def __init__(self, corpus: Corpus, urls: Urls, lang: str, texts: RenderedTexts) -> None:
+        self.corpus, self.urls, self.lang, self.texts = corpus, urls, lang, texts
         self.strings = Strings(corpus.strings)
+        self._entries: dict[int, FeedEntry] = {}
+        """By the id of the entry's Outcome: an entry is in up to four feeds of a language."""
 
-    def feed(self, kind: str, key: str, title: str, outcomes: list[Outcome]) -> tuple[str, bytes]:
-        """Return the path and bytes of the feed of a page, holding ``outcomes`` in that order."""
-        from feedgen.feed import FeedGenerator  # only a build that writes data needs it
-
+    def spec(self, kind: str, key: str, title: str, outcomes: list[Outcome]) -> FeedSpec:
+        """Return what the feed of a page is written from, holding ``outcomes`` in that order."""
         site, lang = self.corpus.site, self.lang
         path = feed_path(lang, kind, key)
-        generator = FeedGenerator()
-        generator.id(feed_id(path))
-        generator.title(title if kind == "home" else f"{title} | {site.short_title.get(lang)}")
-        generator.author({"name": site.publisher.get(lang)})
-        generator.link(href=self.urls.page(kind, lang, key), rel="alternate", type="text/html")
-        generator.link(href=self.urls.file(path), rel="self", type="application/atom+xml")
-        generator.language(HTML_LANG[lang])
-        generator.generator(GENERATOR)
-        generator.rights(LICENCE.get(lang))
-        generator.updated(stamp(max([site.updated, *(o.updated for o in outcomes)]) if outcomes else site.updated))
-        for outcome in outcomes:
-            entry = generator.add_entry(order="append")
-            entry.id(entry_atom_id(outcome, lang))
-            entry.title(self.entry_title(outcome))
-            entry.link(href=self.urls.entry(outcome, lang), rel="alternate", type="text/html")
-            entry.updated(stamp(outcome.updated))
-            entry.content(self.entry_html(outcome), type="html")
-        return path, generator.atom_str(pretty=True)
+        return FeedSpec(path, lang, title if kind == "home" else f"{title} | {site.short_title.get(lang)}",
+                        site.publisher.get(lang), self.urls.page(kind, lang, key), self.urls.file(path),
+                        LICENCE.get(lang), max([site.updated, *(o.updated for o in outcomes)]) if outcomes else site.updated,
+                        tuple(self.entry(outcome) for outcome in outcomes))
+
+    def entry(self, outcome: Outcome) -> FeedEntry:
+        found = self._entries.get(id(outcome))
+        if found is None:
+            found = self._entries[id(outcome)] = FeedEntry(
+                entry_atom_id(outcome, self.lang), self.entry_title(outcome), self.urls.entry(outcome, self.lang),
+                outcome.updated, self.entry_html(outcome))
+        return found
 
     def entry_title(self, outcome: Outcome) -> str:
         """Return 執行措施 3.1.1 · 法務部調查局 · 民國107年第3季: the measure, the agency as then named, the quarter."""
@@ -113,7 +163,7 @@ class _Writer:
 
     def entry_html(self, outcome: Outcome) -> str:
         """Return the entry's text as the site shows it; Chinese standing in for English says so and carries its lang."""
-        html = markdown.render(outcome.body.get(self.lang), 2)
+        html = self.texts.render(outcome.body.get(self.lang), 2)
         if outcome.body.is_fallback(self.lang):
             note = self.strings.get("translation_pending_block", self.lang)
             return f'<p>{_escape(note)}</p><div lang="{HTML_LANG["zh"]}">{html}</div>'

@@ -1,18 +1,28 @@
-"""Every data file of the site, made once per corpus, and written by each full build and by each patch of entries."""
+"""Every data file of the site, made by a ``DataFiles`` that a build owns: all of them the first time, and after an
+edit of entries only those whose content the edit changed (a preview keeps its ``DataFiles`` from patch to patch).
+
+Making the files of a twenty-year archive is mostly encoding the same rows again (13,600 entries, each in its CSV,
+JSON and ODS, and again in its measure's, agency's and quarter's CSV) and writing feeds whose entries did not change.
+So each row is encoded once, each file is made again only when what it is made of differs from last time, and the
+first making spreads the rows and the feeds over every core."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from ...base.parallel import ordered_map
+from ...content.markdown import RenderedTexts
 from ...content.models import Corpus, Outcome, Text
-from .addresses import Urls, dataset_path, site_base, slice_path
-from .feeds import feeds
-from .formats import csv_bytes, json_bytes, ods_bytes
+from .addresses import FORMATS, Urls, dataset_path, site_base, slice_path
+from .feeds import FeedSpec, feed_bytes, feed_specs
+from .formats import Encoded, csv_document, encode_row, json_document, ods_document
 from .package import PACKAGE, CatalogEntry, catalog_entry, package_bytes
-from .tables import DATASETS, OUTCOME_FIELDS, outcome_rows
+from .tables import DATASETS, OUTCOME_FIELDS, Field, outcome_rows
 
 
 @dataclass(frozen=True)
@@ -23,50 +33,134 @@ class Catalog:
     package_size: int
 
     @property
-    def updated(self):
+    def updated(self) -> date:
         return max(entry.updated for entry in self.datasets)
 
 
 @dataclass(frozen=True)
-class Published:
-    """The datasets' files, the measures', agencies' and quarters' CSV, and the data package, by path."""
+class _Made:
+    """What a data file was last made of, and what it came to."""
+
+    inputs: object
+    """Everything the file's bytes follow from, compared with ``==`` (the strings in it are mostly the very objects
+    of the corpus, which compare at once)."""
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DataUpdate:
+    """The data files made from a corpus: those to write, and what each file now on the site was made of."""
 
     files: dict[str, bytes]
+    """By path below the site's root."""
     catalog: Catalog
+    made: dict[str, _Made]
 
 
-_last: tuple[Corpus, dict, Published, Corpus] | None = None
-"""The files last made, with the corpus and entry pages they were made of, and that corpus with every entry whole:
-the open-data page's plan needs their sizes, and the build then writes them."""
+class DataFiles:
+    """The data files and feeds of a site, made from its corpus, with what each file on the site was made of: making
+    them again after an edit encodes only the rows that changed and gives only the files that changed."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[Field, ...], dict[tuple, Encoded]] = {}
+        """Each row's encodings, by the fields of its table and the row."""
+        self._made: dict[str, _Made] = {}
+        """What each file on the site was made of, by path below the site's root (``settle``)."""
+        self._now: dict[str, _Made] = {}
+        """While making: what each file is made of so far."""
+
+    def make(self, corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str], texts: RenderedTexts,
+             site: Path | None = None, everything: bool = False) -> DataUpdate:
+        """Make the data files of ``corpus``, whose entries are shown on the goal pages ``entry_pages`` names (by
+        entry key): every file with ``everything`` (a site built anew), else those whose bytes are not those of the
+        site as last ``settle``d. Entries that a kept build withheld (``build.kept_build``) are read back from the
+        ``site`` it built. The entries' HTML in the feeds comes from ``texts``."""
+        before = {} if everything else self._made
+        self._now = dict(before)
+        corpus = whole(corpus, site)
+        urls = Urls(site_base(corpus.site), entry_pages)
+        tables = [(dataset, tuple(dataset.rows(corpus, urls))) for dataset in DATASETS]
+        slices = _slices(corpus, urls)
+        self._encode([(dataset.fields, rows) for dataset, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
+        made: dict[str, bytes] = {}
+        entries = []
+        for dataset, rows in tables:
+            updated = dataset.updated(corpus)
+            self._file(made, dataset_path(dataset.name, "csv"), rows, lambda: csv_document(dataset.fields, self._codes(dataset.fields, rows)))
+            self._file(made, dataset_path(dataset.name, "json"), rows, lambda: json_document(self._codes(dataset.fields, rows)))
+            self._file(made, dataset_path(dataset.name, "ods"), (dataset.title.zh, updated, rows),
+                       lambda: ods_document(dataset.name, dataset.title.zh, dataset.fields,
+                                            self._codes(dataset.fields, rows), updated))
+            entries.append(catalog_entry(dataset, updated, len(rows), self._sizes()))
+        for path, rows in slices.items():
+            self._file(made, path, rows, lambda: csv_document(OUTCOME_FIELDS, self._codes(OUTCOME_FIELDS, rows)))
+        digests = {path: (self._now[path].size, self._now[path].sha256)
+                   for dataset, _ in tables for path in (dataset_path(dataset.name, fmt) for fmt in FORMATS)}
+        self._file(made, PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
+                   lambda: package_bytes(corpus, tuple(entries), digests))
+        specs = feed_specs(corpus, urls, texts)
+        self._feeds(made, specs)
+        kept = {*digests, *slices, PACKAGE, *(spec.path for spec in specs)}
+        now, self._now = self._now, {}
+        return DataUpdate(made, Catalog(tuple(entries), now[PACKAGE].size),
+                          {path: m for path, m in now.items() if path in kept})
+
+    def settle(self, update: DataUpdate) -> None:
+        """Take ``update``'s files as those now on the site: the next ``make`` gives the files that differ from them."""
+        self._made = update.made
+
+    def _encode(self, tables: list[tuple[tuple[Field, ...], Iterable[tuple]]]) -> None:
+        """Encode the rows not encoded before, on every core when there are many; forget the rows not among them."""
+        wanted: dict[tuple[Field, ...], dict[tuple, Encoded | None]] = {}
+        for fields, rows in tables:
+            known, found = self._rows.get(fields, {}), wanted.setdefault(fields, {})
+            for row in rows:
+                found[row] = known.get(row)
+        todo = [(fields, row) for fields, found in wanted.items() for row, codes in found.items() if codes is None]
+        for (fields, row), codes in zip(todo, ordered_map(_encode_one, todo)):
+            wanted[fields][row] = codes
+        self._rows = wanted  # type: ignore[assignment]
+
+    def _codes(self, fields: tuple[Field, ...], rows: tuple[tuple, ...]) -> list[Encoded]:
+        found = self._rows[fields]
+        return [found[row] for row in rows]
+
+    def _file(self, made: dict[str, bytes], path: str, inputs: object, make) -> None:
+        """Make the file at ``path`` into ``made`` unless it was last made of the same ``inputs``."""
+        last = self._now.get(path)
+        if last is not None and last.inputs == inputs:
+            return
+        data = made[path] = make()
+        self._now[path] = _Made(inputs, len(data), hashlib.sha256(data).hexdigest())
+
+    def _sizes(self) -> dict[str, int]:
+        return {path: m.size for path, m in self._now.items()}
+
+    def _feeds(self, made: dict[str, bytes], specs: list[FeedSpec]) -> None:
+        """Make the feeds whose entries or titles changed, on every core when there are many."""
+        todo = [spec for spec in specs if (last := self._now.get(spec.path)) is None or last.inputs != spec]
+        for spec, data in zip(todo, ordered_map(feed_bytes, todo)):
+            made[spec.path] = data
+            self._now[spec.path] = _Made(spec, len(data), "")
 
 
-def published(corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str], site: Path | None = None) -> Published:
-    """Return the data files of ``corpus``, whose entries are shown on the goal pages ``entry_pages`` names. Entries
-    that a kept build withheld (``build.kept_build``) are read back from the ``site`` it built (``whole``)."""
-    return _made(corpus, entry_pages, site)[0]
+def _encode_one(item: tuple[tuple[Field, ...], tuple]) -> Encoded:
+    return encode_row(*item)
 
 
-def _made(corpus: Corpus, entry_pages: dict, site: Path | None) -> tuple[Published, Corpus]:
-    global _last
-    if _last is not None and _last[0] is corpus and _last[1] == entry_pages:
-        return _last[2], _last[3]
-    given, corpus = corpus, whole(corpus, site)
-    urls = Urls(site_base(corpus.site), entry_pages)
-    files: dict[str, bytes] = {}
-    entries = []
-    for dataset in DATASETS:
-        rows = list(dataset.rows(corpus, urls))
-        updated = dataset.updated(corpus)
-        files[dataset_path(dataset.name, "csv")] = csv_bytes(dataset.fields, rows)
-        files[dataset_path(dataset.name, "json")] = json_bytes(dataset.fields, rows)
-        files[dataset_path(dataset.name, "ods")] = ods_bytes(dataset.name, dataset.title.zh, dataset.fields, rows,
-                                                             updated)
-        entries.append(catalog_entry(dataset, updated, len(rows), files))
-    files.update(slices(corpus, urls))
-    files[PACKAGE] = package_bytes(corpus, tuple(entries), files)
-    made = Published(files, Catalog(tuple(entries), len(files[PACKAGE])))
-    _last = (given, dict(entry_pages), made, corpus)
-    return made, corpus
+def _slices(corpus: Corpus, urls: Urls) -> dict[str, tuple[tuple, ...]]:
+    """Return the rows of the entries of every measure, agency and quarter page, by the path of their CSV (no rows
+    where a measure or agency has none)."""
+    groups: dict[tuple[str, str], list[Outcome]] = {}
+    for outcome in corpus.outcomes:
+        for kind, key in (("measure", f"{outcome.plan}/{outcome.measure}"), ("agency", outcome.agency),
+                          ("quarter", outcome.quarter.slug)):
+            groups.setdefault((kind, key), []).append(outcome)
+    keys = [("measure", f"{plan.id}/{m.id}") for plan in corpus.plans.values() for m in plan.measures]
+    keys += [("agency", agency_id) for agency_id in corpus.agencies]
+    keys += [("quarter", quarter.slug) for quarter in sorted(corpus.outcomes_by_quarter, reverse=True)]
+    return {slice_path(kind, key): tuple(outcome_rows(corpus, urls, groups.get((kind, key), []))) for kind, key in keys}
 
 
 def whole(corpus: Corpus, site: Path | None) -> Corpus:
@@ -95,58 +189,18 @@ def whole(corpus: Corpus, site: Path | None) -> Corpus:
     return dataclasses.replace(corpus, outcomes=tuple(map(read_back, corpus.outcomes)))
 
 
-def slices(corpus: Corpus, urls: Urls) -> dict[str, bytes]:
-    """Return the CSV of the entries of every measure, agency and quarter page, by path (empty but for the header
-    where a measure or agency has none)."""
-    groups: dict[tuple[str, str], list] = {}
-    for outcome in corpus.outcomes:
-        for kind, key in (("measure", f"{outcome.plan}/{outcome.measure}"), ("agency", outcome.agency),
-                          ("quarter", outcome.quarter.slug)):
-            groups.setdefault((kind, key), []).append(outcome)
-    keys = [("measure", f"{plan.id}/{m.id}") for plan in corpus.plans.values() for m in plan.measures]
-    keys += [("agency", agency_id) for agency_id in corpus.agencies]
-    keys += [("quarter", quarter.slug) for quarter in sorted(corpus.outcomes_by_quarter, reverse=True)]
-    return {slice_path(kind, key): csv_bytes(OUTCOME_FIELDS, outcome_rows(corpus, urls, groups.get((kind, key), [])))
-            for kind, key in keys}
-
-
-def all_files(corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str],
-              site: Path | None = None) -> dict[str, bytes]:
-    """Return every data file and feed, by path below the site's root (``site``: as for ``published``)."""
-    made, corpus = _made(corpus, entry_pages, site)
-    files = dict(made.files)
-    files.update(feeds(corpus, Urls(site_base(corpus.site), entry_pages)))
-    return files
-
-
-def write_data(staging: Path, corpus: Corpus) -> int:
-    """Write every data file and feed of ``corpus`` into the site being built in ``staging``; return how many. The
-    pages were planned (``routes.plan_routes``, which plans the open-data page) from this very corpus: its entries'
-    pages are theirs."""
-    if _last is None or _last[0] is not corpus:
-        raise RuntimeError("the data files are written for the corpus whose pages were planned last")
-    made = all_files(corpus, _last[1])
-    for path, data in made.items():
+def write_data(staging: Path, files: dict[str, bytes]) -> int:
+    """Write data files (``DataFiles.make``'s) into the site being built in ``staging``; return how many."""
+    for path, data in files.items():
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    return len(made)
+    return len(files)
 
 
-def rewrite_data(site: Path, staging: Path, corpus: Corpus,
-                 entry_pages: dict[tuple[str, str, str, str], str]) -> list[str]:
-    """Bring the data files and feeds of the built ``site`` up to date with ``corpus`` after an edit of entries:
-    those whose bytes changed are written into ``staging``, then each replaces its old self whole; return their
-    paths. The files are the same as a full build's."""
-    changed = []
-    for path, data in all_files(corpus, entry_pages, site).items():
-        old = site / path
-        if old.is_file() and old.stat().st_size == len(data) and old.read_bytes() == data:
-            continue
-        (staging / path).parent.mkdir(parents=True, exist_ok=True)
-        (staging / path).write_bytes(data)
-        changed.append(path)
-    for path in changed:
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, site / path)
-    return changed
+def with_catalog(pages: list, catalog: Catalog) -> list:
+    """Return the pages with the open-data pages given the catalog of the data files made for them: the page lists
+    the files' sizes, known only once the files are made, after the pages are planned."""
+    return [dataclasses.replace(page, context={**page.context, "catalog": catalog}) if page.kind == "open-data"
+            else page for page in pages]
+

@@ -9,6 +9,7 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 from collections.abc import Iterable
+from typing import NamedTuple
 from datetime import date, datetime
 
 from .tables import Field, Value
@@ -28,27 +29,56 @@ def _cell(value: Value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def csv_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
-    """Return the rows as CSV: UTF-8 with a byte-order mark, a header of the fields' names, CRLF after each record
-    (a line break inside a quoted text stays as the content writes it)."""
+class Encoded(NamedTuple):
+    """One row in each format: a CSV record with its CRLF, a JSON object, an ODS table row."""
+
+    csv: str
+    json: str
+    ods: str
+
+
+def encode_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> Encoded:
+    """Return a row of a table of ``fields`` as each format writes it."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(field.name for field in fields)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return (BOM + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow([_cell(value) for value in row])
+    values = (value.isoformat() if isinstance(value, date) else value for value in row)
+    return Encoded(out.getvalue(), json.dumps(dict(zip([f.name for f in fields], values, strict=True)), ensure_ascii=False),
+                   _row(row))
+
+
+def csv_document(fields: tuple[Field, ...], rows: Iterable[Encoded]) -> bytes:
+    """Return encoded rows as CSV: UTF-8 with a byte-order mark, a header of the fields' names, CRLF after each
+    record (a line break inside a quoted text stays as the content writes it)."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(field.name for field in fields)
+    return (BOM + header.getvalue() + "".join(row.csv for row in rows)).encode("utf-8")
+
+
+def json_document(rows: Iterable[Encoded]) -> bytes:
+    """Return encoded rows as a JSON array of objects keyed by the fields' names, one row a line; dates as ISO 8601."""
+    lines = [row.json for row in rows]
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8") if lines else b"[]\n"
+
+
+def csv_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
+    """Return the rows as CSV (``csv_document``)."""
+    return csv_document(fields, (encode_row(fields, row) for row in rows))
 
 
 def json_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
-    """Return the rows as a JSON array of objects keyed by the fields' names, one row a line; dates as ISO 8601."""
-    names = [field.name for field in fields]
-    lines = [json.dumps(dict(zip(names, (value.isoformat() if isinstance(value, date) else value for value in row),
-                                 strict=True)), ensure_ascii=False) for row in rows]
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8") if lines else b"[]\n"
+    """Return the rows as JSON (``json_document``)."""
+    return json_document(encode_row(fields, row) for row in rows)
 
 
 def ods_bytes(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]], updated: date,
               language: str = "zh-TW") -> bytes:
-    """Return the rows as an OpenDocument spreadsheet of one sheet, ``name``: a header row of the fields' names,
+    """Return the rows as an OpenDocument spreadsheet (``ods_document``)."""
+    return ods_document(name, title, fields, [encode_row(fields, row) for row in rows], updated, language)
+
+
+def ods_document(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[Encoded], updated: date,
+                 language: str = "zh-TW") -> bytes:
+    """Return encoded rows as an OpenDocument spreadsheet of one sheet, ``name``: a header row of the fields' names,
     then the rows, dates and numbers as typed cells. Its metadata carries ``updated`` as the document's dates and
     no time of its making; the zip's members are stored with a fixed time, in a fixed order."""
     from odfdo import Document  # only a build that writes data needs it
@@ -69,7 +99,7 @@ def ods_bytes(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[t
     lines = [f'<table:table table:name="{_attribute(name)}">',
              f'<table:table-column table:number-columns-repeated="{len(fields)}"/>',
              _row([field.name for field in fields])]
-    lines += [_row(values) for values in rows]
+    lines += [row.ods for row in rows]
     lines.append("</table:table>")
     return _fixed_zip(raw.getvalue(), "".join(lines).encode("utf-8"))
 

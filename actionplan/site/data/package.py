@@ -2,7 +2,6 @@
 catalog the open-data page lists them from, both made from the files as written."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -42,9 +41,9 @@ class CatalogEntry:
     files: tuple[DataFile, ...]
 
 
-def catalog_entry(dataset: Dataset, updated: date, rows: int, files: dict[str, bytes]) -> CatalogEntry:
-    """Return the catalog's entry of a dataset whose files (by path) are among ``files``."""
-    found = tuple(DataFile(fmt, dataset_path(dataset.name, fmt), len(files[dataset_path(dataset.name, fmt)]))
+def catalog_entry(dataset: Dataset, updated: date, rows: int, sizes: dict[str, int]) -> CatalogEntry:
+    """Return the catalog's entry of a dataset whose files' sizes (by path) are among ``sizes``."""
+    found = tuple(DataFile(fmt, dataset_path(dataset.name, fmt), sizes[dataset_path(dataset.name, fmt)])
                   for fmt in FORMATS)
     return CatalogEntry(dataset.name, dataset.title, dataset.description, dataset.fields, dataset.frequency, updated,
                         rows, found)
@@ -60,9 +59,9 @@ def _field(field: Field) -> dict:
     return described
 
 
-def package_bytes(corpus: Corpus, catalog: tuple[CatalogEntry, ...], files: dict[str, bytes]) -> bytes:
-    """Return datapackage.json: every dataset's CSV, JSON and ODS, with their sizes and hashes, the CSV and JSON
-    with the dataset's Table Schema (the ODS is the same table, for the office suite)."""
+def package_bytes(corpus: Corpus, catalog: tuple[CatalogEntry, ...], digests: dict[str, tuple[int, str]]) -> bytes:
+    """Return datapackage.json: every dataset's CSV, JSON and ODS, with their sizes and SHA-256 hashes (``digests``,
+    by path), the CSV and JSON with the dataset's Table Schema (the ODS is the same table, for the office suite)."""
     site = corpus.site
     resources = []
     for entry in catalog:
@@ -81,7 +80,7 @@ def package_bytes(corpus: Corpus, catalog: tuple[CatalogEntry, ...], files: dict
                 "format": file.format, "mediatype": MEDIA_TYPES[file.format],
             }
             if file.format != "json":  # frictionless reads a JSON table without counting its bytes, and fails them
-                resource |= {"bytes": file.size, "hash": "sha256:" + hashlib.sha256(files[file.path]).hexdigest()}
+                resource |= {"bytes": file.size, "hash": "sha256:" + digests[file.path][1]}
             if file.format == "ods":
                 resource["type"] = "file"  # the same table as the CSV; checked as a file (size, hash)
             else:

@@ -2,13 +2,11 @@
 update date and licence, and what the national open-data platform (data.gov.tw) asks to register it."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...content.models import Corpus, Text
-from .addresses import entry_key
-from .files import published
-from .tables import LICENCE, LICENCE_URL
+from .tables import DATASETS, LICENCE, LICENCE_URL
 
 
 @dataclass(frozen=True)
@@ -39,14 +37,9 @@ def registration(corpus: Corpus) -> Registration:
     return Registration(site.publisher, LICENCE, LICENCE_URL, FREE, None, site.phone or None, site.email)
 
 
-def goal_page_keys(goal_pages: dict) -> dict[tuple[str, str, str, str], str]:
-    """Return, by entry key, the key of the goal page (``routes.GoalPage``) that shows the entry."""
-    return {entry_key(o): page.key for pages in goal_pages.values() for page in pages for o in page.outcomes}
-
-
-def add_open_data(add: Callable[..., None], corpus: Corpus, goal_pages: dict[object, Iterable]) -> None:
-    """Plan the open-data page of one language with ``add`` (``routes.plan_routes``'s): dated by its newest
-    dataset, whose sizes it shows, so that an edit of an entry renders it again."""
-    catalog = published(corpus, goal_page_keys(goal_pages)).catalog
-    add("open-data", "", max(catalog.updated, corpus.site.updated), statement=corpus.site.open_data,
-        title_key="nav_open_data", catalog=catalog, registration=registration(corpus))
+def add_open_data(add: Callable[..., None], corpus: Corpus) -> None:
+    """Plan the open-data page of one language with ``add`` (``routes.plan_routes``'s), dated by its newest dataset.
+    It lists the data files' sizes: its ``catalog`` is given once they are made (``files.with_catalog``)."""
+    updated = max(dataset.updated(corpus) for dataset in DATASETS)
+    add("open-data", "", max(updated, corpus.site.updated), statement=corpus.site.open_data,
+        title_key="nav_open_data", catalog=None, registration=registration(corpus))
