@@ -48,7 +48,8 @@ def _recent(outcomes: list[Outcome]) -> list[Outcome]:
 
 
 def _newest_first(outcomes: list[Outcome]) -> list[Outcome]:
-    return sorted(outcomes, key=lambda o: (o.quarter, o.updated), reverse=True)  # stable: corpus order within
+    # Stable: corpus order within. The key is plain numbers: comparing Quarter objects costs a method call each.
+    return sorted(outcomes, key=lambda o: (o.quarter.year, o.quarter.number, o.updated), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ class FeedSpec:
     entries: tuple[FeedEntry, ...]
 
 
-def feed_specs(corpus: Corpus, urls: Urls, texts: RenderedTexts) -> list[FeedSpec]:
+def feed_specs(corpus: Corpus, urls: Urls, texts: RenderedTexts, known) -> list[FeedSpec]:
     """Return what every feed is written from: the site's, each agency's, measure's and quarter's, in each language.
-    The entries' HTML is ``texts``'s, made once for the build."""
+    The entries' HTML is ``texts``'s, made once for the build; an entry's feed entry is ``known``'s
+    (``files._Known``) where it was made of the same entry before."""
     by_agency: dict[str, list[Outcome]] = {}
     by_measure: dict[str, list[Outcome]] = {}
     for outcome in corpus.outcomes:
@@ -90,7 +92,7 @@ def feed_specs(corpus: Corpus, urls: Urls, texts: RenderedTexts) -> list[FeedSpe
         by_measure.setdefault(f"{outcome.plan}/{outcome.measure}", []).append(outcome)
     specs = []
     for lang in LANGUAGES:
-        writer = _Writer(corpus, urls, lang, texts)
+        writer = _Writer(corpus, urls, lang, texts, known)
         specs.append(writer.spec("home", "", corpus.site.title.get(lang), _recent(list(corpus.outcomes))))
         for agency in corpus.agencies.values():
             specs.append(writer.spec("agency", agency.id, agency.name(lang), _recent(by_agency.get(agency.id, []))))
@@ -131,11 +133,9 @@ def feed_bytes(spec: FeedSpec) -> bytes:
 class _Writer:
     """Describes the feeds of one language."""
 
-    def __init__(self, corpus: Corpus, urls: Urls, lang: str, texts: RenderedTexts) -> None:
-        self.corpus, self.urls, self.lang, self.texts = corpus, urls, lang, texts
+    def __init__(self, corpus: Corpus, urls: Urls, lang: str, texts: RenderedTexts, known) -> None:
+        self.corpus, self.urls, self.lang, self.texts, self.known = corpus, urls, lang, texts, known
         self.strings = Strings(corpus.strings)
-        self._entries: dict[int, FeedEntry] = {}
-        """By the id of the entry's Outcome: an entry is in up to four feeds of a language."""
 
     def spec(self, kind: str, key: str, title: str, outcomes: list[Outcome]) -> FeedSpec:
         """Return what the feed of a page is written from, holding ``outcomes`` in that order."""
@@ -147,12 +147,10 @@ class _Writer:
                         tuple(self.entry(outcome) for outcome in outcomes))
 
     def entry(self, outcome: Outcome) -> FeedEntry:
-        found = self._entries.get(id(outcome))
-        if found is None:
-            found = self._entries[id(outcome)] = FeedEntry(
-                entry_atom_id(outcome, self.lang), self.entry_title(outcome), self.urls.entry(outcome, self.lang),
-                outcome.updated, self.entry_html(outcome))
-        return found
+        """Return an entry as the feeds of the language hold it (an entry is in up to four of them)."""
+        return self.known.get((id(outcome), "feed", self.lang), outcome, lambda o: FeedEntry(
+            entry_atom_id(o, self.lang), self.entry_title(o), self.urls.entry(o, self.lang), o.updated,
+            self.entry_html(o)))
 
     def entry_title(self, outcome: Outcome) -> str:
         """Return 執行措施 3.1.1 · 法務部調查局 · 民國107年第3季: the measure, the agency as then named, the quarter."""

@@ -69,6 +69,11 @@ class DataFiles:
         """What each file on the site was made of, by path below the site's root (``settle``)."""
         self._now: dict[str, _Made] = {}
         """While making: what each file is made of so far."""
+        self._context: tuple = ()
+        """What an entry's row and feed entries follow from besides the entry: the agencies, strings, addresses."""
+        self._by_entry: dict[tuple[int, str], tuple[Outcome, object]] = {}
+        """Each entry's row (by the id of its Outcome and the dataset's name) and feed entries (and the language),
+        with the Outcome they were made of."""
 
     def make(self, corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str], texts: RenderedTexts,
              site: Path | None = None, everything: bool = False) -> DataUpdate:
@@ -80,8 +85,14 @@ class DataFiles:
         self._now = dict(before)
         corpus = whole(corpus, site)
         urls = Urls(site_base(corpus.site), entry_pages)
-        tables = [(dataset, tuple(dataset.rows(corpus, urls))) for dataset in DATASETS]
-        slices = _slices(corpus, urls)
+        context = (corpus.site, corpus.strings, corpus.agencies, entry_pages)
+        if context != self._context:
+            self._context, self._by_entry = context, {}
+        by_entry, self._by_entry = self._by_entry, {}
+        tables = [(dataset, self._rows_of(dataset, corpus, urls, by_entry)) for dataset in DATASETS]
+        # The pages' CSV hold the entries' rows again, as the outcomes dataset has them.
+        entry_rows = dict(zip(map(id, corpus.outcomes), next(rows for d, rows in tables if d.rows is outcome_rows)))
+        slices = _slices(corpus, entry_rows)
         self._encode([(dataset.fields, rows) for dataset, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
         made: dict[str, bytes] = {}
         entries = []
@@ -99,7 +110,7 @@ class DataFiles:
                    for dataset, _ in tables for path in (dataset_path(dataset.name, fmt) for fmt in FORMATS)}
         self._file(made, PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
                    lambda: package_bytes(corpus, tuple(entries), digests))
-        specs = feed_specs(corpus, urls, texts)
+        specs = feed_specs(corpus, urls, texts, _Known(by_entry, self._by_entry))
         self._feeds(made, specs)
         kept = {*digests, *slices, PACKAGE, *(spec.path for spec in specs)}
         now, self._now = self._now, {}
@@ -109,6 +120,15 @@ class DataFiles:
     def settle(self, update: DataUpdate) -> None:
         """Take ``update``'s files as those now on the site: the next ``make`` gives the files that differ from them."""
         self._made = update.made
+
+    def _rows_of(self, dataset, corpus: Corpus, urls: Urls, by_entry: dict) -> tuple[tuple, ...]:
+        """Return the rows of ``dataset``; those of a dataset of entries are taken from the last making where their
+        entry is the same (``by_entry``), and kept for the next."""
+        if dataset.entry_row is None:
+            return tuple(dataset.rows(corpus, urls))
+        known = _Known(by_entry, self._by_entry)
+        return tuple(known.get((id(outcome), dataset.name), outcome, lambda o: dataset.entry_row(o, corpus, urls))
+                     for outcome in corpus.outcomes)
 
     def _encode(self, tables: list[tuple[tuple[Field, ...], Iterable[tuple]]]) -> None:
         """Encode the rows not encoded before, on every core when there are many; forget the rows not among them."""
@@ -145,13 +165,29 @@ class DataFiles:
             self._now[spec.path] = _Made(spec, len(data), "")
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What was made of each entry last time (``last``), and what is made this time (``now``), by a key that starts
+    with the id of the entry's Outcome."""
+
+    last: dict
+    now: dict
+
+    def get(self, key: tuple, outcome: Outcome, make):
+        """Return what is made of ``outcome`` under ``key``: last time's, where it was made of this very Outcome."""
+        found = self.last.get(key)
+        value = found[1] if found is not None and found[0] is outcome else make(outcome)
+        self.now[key] = (outcome, value)
+        return value
+
+
 def _encode_one(item: tuple[tuple[Field, ...], tuple]) -> Encoded:
     return encode_row(*item)
 
 
-def _slices(corpus: Corpus, urls: Urls) -> dict[str, tuple[tuple, ...]]:
-    """Return the rows of the entries of every measure, agency and quarter page, by the path of their CSV (no rows
-    where a measure or agency has none)."""
+def _slices(corpus: Corpus, entry_rows: dict[int, tuple]) -> dict[str, tuple[tuple, ...]]:
+    """Return the rows (``entry_rows``, by the id of the entry's Outcome) of the entries of every measure, agency and
+    quarter page, by the path of their CSV (no rows where a measure or agency has none)."""
     groups: dict[tuple[str, str], list[Outcome]] = {}
     for outcome in corpus.outcomes:
         for kind, key in (("measure", f"{outcome.plan}/{outcome.measure}"), ("agency", outcome.agency),
@@ -160,7 +196,8 @@ def _slices(corpus: Corpus, urls: Urls) -> dict[str, tuple[tuple, ...]]:
     keys = [("measure", f"{plan.id}/{m.id}") for plan in corpus.plans.values() for m in plan.measures]
     keys += [("agency", agency_id) for agency_id in corpus.agencies]
     keys += [("quarter", quarter.slug) for quarter in sorted(corpus.outcomes_by_quarter, reverse=True)]
-    return {slice_path(kind, key): tuple(outcome_rows(corpus, urls, groups.get((kind, key), []))) for kind, key in keys}
+    return {slice_path(kind, key): tuple(entry_rows[id(outcome)] for outcome in groups.get((kind, key), []))
+            for kind, key in keys}
 
 
 def whole(corpus: Corpus, site: Path | None) -> Corpus:

@@ -37,13 +37,18 @@ class Encoded(NamedTuple):
     ods: str
 
 
+_record = io.StringIO()
+_records = csv.writer(_record, lineterminator="\r\n")
+_json = json.JSONEncoder(ensure_ascii=False)
+
+
 def encode_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> Encoded:
     """Return a row of a table of ``fields`` as each format writes it."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([_cell(value) for value in row])
+    _record.seek(0)
+    _record.truncate()
+    _records.writerow([_cell(value) for value in row])
     values = (value.isoformat() if isinstance(value, date) else value for value in row)
-    return Encoded(out.getvalue(), json.dumps(dict(zip([f.name for f in fields], values, strict=True)), ensure_ascii=False),
-                   _row(row))
+    return Encoded(_record.getvalue(), _json.encode(dict(zip([f.name for f in fields], values, strict=True))), _row(row))
 
 
 def csv_document(fields: tuple[Field, ...], rows: Iterable[Encoded]) -> bytes:

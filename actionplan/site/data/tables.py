@@ -52,6 +52,9 @@ class Dataset:
     """Returns the day its content last changed, from the content's own dates (never the build's clock)."""
     frequency: Text
     """How often it is updated (data.gov.tw's 更新頻率)."""
+    entry_row: Callable[[Outcome, Corpus, Urls], tuple[Value, ...]] | None = None
+    """For a dataset of one row per entry, in the corpus's order: the row of one entry. A build that holds the rows
+    of the last one (a preview's) then makes again only the rows of the entries edited."""
 
 
 def _text(value: Text | None, lang: str) -> str | None:
@@ -108,9 +111,9 @@ def outcome_row(outcome: Outcome, corpus: Corpus, urls: Urls) -> tuple[Value, ..
             urls.entry(outcome, "zh"), urls.entry(outcome, "en"))
 
 
-def outcome_rows(corpus: Corpus, urls: Urls, outcomes: Iterable[Outcome] | None = None) -> Iterator[tuple[Value, ...]]:
-    """Return a row per entry (of ``outcomes``, else of the corpus), in the corpus's order."""
-    for outcome in corpus.outcomes if outcomes is None else outcomes:
+def outcome_rows(corpus: Corpus, urls: Urls) -> Iterator[tuple[Value, ...]]:
+    """Return a row per entry, in the corpus's order."""
+    for outcome in corpus.outcomes:
         yield outcome_row(outcome, corpus, urls)
 
 
@@ -244,7 +247,8 @@ DATASETS: tuple[Dataset, ...] = (
                  "What each agency reported each quarter on each measure of the IP Protection Action Programme, one "
                  "row per entry, every text as reported."),
             OUTCOME_FIELDS, outcome_rows,
-            lambda corpus: _newest([corpus.site.updated], (o.updated for o in corpus.outcomes)), QUARTERLY),
+            lambda corpus: _newest([corpus.site.updated], (o.updated for o in corpus.outcomes)), QUARTERLY,
+            entry_row=outcome_row),
     Dataset("plans", Text("行動方案目標、實施要領與執行措施", "Programme goals, strategies and measures"),
             Text("各版本行動方案的每項執行措施，一項一列，附所屬目標、實施要領、主辦與協辦機關（方案原文與對應的機關代號）及完成期程。",
                  "Every measure of each edition of the programme, one row per measure, with its goal, strategy, lead "
