@@ -240,6 +240,43 @@ def test_the_tracking_dataset_has_every_responsible_agency_of_every_quarter_and_
     assert {r["state"] for r in rows} == {"reported", "no_progress", "missing"}
 
 
+def test_every_white_paper_response_is_in_its_dataset_once_with_its_status_and_text_as_written(
+        published_site, datasets, corpus):
+    rows = datasets["whitepaper-responses"]
+    responses = [(paper, r) for paper in corpus.whitepapers.values() for r in paper.responses]
+    assert responses, "the shipped content has the 2025 white paper"
+    assert [(row["whitepaper"], row["recommendation"], row["agency"]) for row in rows] == \
+        [(paper.id, r.recommendation, r.agency) for paper, r in responses]
+    for row, (paper, response) in zip(rows, responses, strict=True):
+        recommendation = paper.recommendations_by_id[response.recommendation]
+        assert row["status"].split(";") == [choice.status for choice in response.statuses]
+        assert row["status_written"].split(";") == [choice.written for choice in response.statuses]
+        assert (row["progress_zh"], row["reported_as"], row["recommendation_heading"]) == (
+            response.progress.zh, response.reported_as, recommendation.heading)
+        assert row["laws_zh"] == (response.laws.zh if response.laws else "")
+        assert row["continuing"] == (response.continuing or "")
+        assert row["measures"] == ";".join(recommendation.measures)
+        page = read_page(file_of(published_site, row["url_zh"]))
+        assert page.h1 and response.reported_as in page.text
+    # The seed's counts: 37 adopted, 26 partly adopted, 6 under study, 3 not adopted; two responses chose several.
+    alone = Counter(row["status"] for row in rows if ";" not in row["status"])
+    assert alone == {"adopted": 37, "partly-adopted": 26, "under-study": 6, "not-adopted": 3}
+    assert sum(";" in row["status"] for row in rows) == 2
+
+
+def test_every_document_is_in_the_documents_index_once_with_the_measures_it_evidences(published_site, datasets, corpus):
+    rows = datasets["documents"]
+    assert [row["document"] for row in rows] == [d.id for d in corpus.documents] and rows
+    plan_rows = {f"{row['plan']}/{row['measure']}" for row in datasets["plans"]}
+    for row, document in zip(rows, corpus.documents, strict=True):
+        assert (row["kind"], row["issuer"], row["title_zh"], row["date_zh"], row["updated"]) == (
+            document.kind, document.issuer, document.title.zh, document.date.zh, document.updated.isoformat())
+        measures = row["measures"].split(";")
+        assert measures == [f"{plan}/{measure}" for plan, measure in document.measures()]
+        assert set(measures) <= plan_rows  # every measure linked is one of the plans dataset's
+        assert document.title.zh in read_page(file_of(published_site, row["url_zh"])).text
+
+
 def test_measure_agency_and_quarter_pages_link_their_own_entries_as_csv_and_their_feed(published_site, datasets):
     rows = datasets["outcomes"]
     checked = 0
@@ -376,5 +413,6 @@ def test_a_dataset_is_added_by_one_declaration(mini_site, tmp_path, monkeypatch)
     site = tmp_path / "site"
     build(mini_site, site, search=False)
     assert read_csv(site / "data/measures-count.csv") == [{"plan": "2024-2026", "measures": "2"}]
-    assert validate(site / "data/datapackage.json").valid
+    report = validate(site / "data/datapackage.json")
+    assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "message"])
     assert "dataset-measures-count" in read_page(site / "en/open-data/index.html").ids

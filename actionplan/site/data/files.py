@@ -89,9 +89,11 @@ class DataFiles:
         if context != self._context:
             self._context, self._by_entry = context, {}
         by_entry, self._by_entry = self._by_entry, {}
-        tables = [(dataset, self._rows_of(dataset, corpus, urls, by_entry)) for dataset in DATASETS]
+        # A dataset without rows is not published: a site without white papers has no dataset of their responses
+        # (and a JSON table without rows is no table to the data package's readers).
+        tables = [(dataset, rows) for dataset in DATASETS if (rows := self._rows_of(dataset, corpus, urls, by_entry))]
         # The pages' CSV hold the entries' rows again, as the outcomes dataset has them.
-        entry_rows = dict(zip(map(id, corpus.outcomes), next(rows for d, rows in tables if d.rows is outcome_rows)))
+        entry_rows = dict(zip(map(id, corpus.outcomes), next((rows for d, rows in tables if d.rows is outcome_rows), ())))
         slices = _slices(corpus, entry_rows)
         self._encode([(dataset.fields, rows) for dataset, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
         made: dict[str, bytes] = {}

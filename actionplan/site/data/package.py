@@ -12,7 +12,8 @@ from .tables import LICENCE, LICENCE_URL, Dataset, Field
 
 PACKAGE = f"{DATA}/datapackage.json"
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "ods": "application/vnd.oasis.opendocument.spreadsheet"}
-PRIMARY_KEYS = {"outcomes": ("plan", "quarter", "measure", "agency"), "plans": ("plan", "measure")}
+PRIMARY_KEYS = {"outcomes": ("plan", "quarter", "measure", "agency"), "plans": ("plan", "measure"),
+                "whitepaper-responses": ("whitepaper", "recommendation", "agency"), "documents": ("document",)}
 """The fields that tell each row from every other, where a dataset has such fields."""
 
 

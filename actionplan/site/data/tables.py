@@ -235,6 +235,86 @@ def tracking_rows(corpus: Corpus, urls: Urls) -> Iterator[tuple[Value, ...]]:
                        urls.page("tracking", "zh", quarter.slug) + anchor, urls.page("tracking", "en", quarter.slug) + anchor)
 
 
+# ───────────────────────────── white papers ─────────────────────────────
+
+RESPONSE_FIELDS = (
+    Field("whitepaper", "string", "白皮書代號（如 2025-cnfi）", "The white paper's id (such as 2025-cnfi)", True),
+    *_bilingual("whitepaper_title", "白皮書名稱", "The white paper's title", True),
+    Field("recommendation", "string", "建議事項編號（章.議題.建議）", "The recommendation's number (chapter.issue.recommendation)", True),
+    Field("recommendation_heading", "string", "建議事項標題，照白皮書原文", "The recommendation's heading, as the white paper writes it", True),
+    Field("agency", "string", "回應機關代號（見機關資料集）", "The responding agency's id (see the agencies dataset)", True),
+    *_bilingual("agency_name", "回應機關現名", "The responding agency's current name"),
+    Field("reported_as", "string", "回應單位，照原文（如 國家發展委員會(經濟處)）",
+          "The responding body as the source writes it (such as 國家發展委員會(經濟處))", True),
+    Field("status", "string", "議題參採：adopted 已參採；partly-adopted 部分參採；under-study 研議中；not-adopted 不參採；勾選多項者以分號分隔",
+          "Adoption: adopted; partly-adopted; under-study; not-adopted; several separated by semicolons where the agency chose several"),
+    Field("status_written", "string", "議題參採，照原文（勾選多項者以分號分隔）", "The adoption status as the source writes it (several separated by semicolons)"),
+    *_bilingual("progress", "目前進度及未來規劃，照原文", "Progress and plans, as the agency wrote them", True),
+    *_bilingual("laws", "涉及法規，照原文", "The laws concerned, as the agency wrote them"),
+    Field("continuing", "string", "延續議題，照原文（空白者原文未填）", "Whether the issue continues, as written (empty where the source leaves it blank)"),
+    Field("measures", "string", "本站對應的行動方案執行措施（版本/措施），以分號分隔（本站加註，非原文）",
+          "The programme measures this site links the recommendation to (edition/measure), separated by semicolons "
+          "(the site's annotation, not the source's)"),
+    *_bilingual("site_note", "本站對此回應的說明（本站加註）", "This site's note on the response (the site's annotation)"),
+    *_addresses("此回應", "the response"),
+)
+
+
+def response_rows(corpus: Corpus, urls: Urls) -> Iterator[tuple[Value, ...]]:
+    """Return a row per response of every white paper, in the order of the papers and of their responses."""
+    for paper in corpus.whitepapers.values():
+        recommendations = paper.recommendations_by_id
+        for r in paper.responses:
+            recommendation = recommendations[r.recommendation]
+            agency = corpus.agencies.get(r.agency)
+            key = f"{paper.id}/{r.slug}"
+            yield (paper.id, paper.title.zh, paper.title.en, r.recommendation, recommendation.heading, r.agency,
+                   agency.zh if agency else None, (agency.en or None) if agency else None, r.reported_as,
+                   ";".join(c.status for c in r.statuses) or None, ";".join(c.written for c in r.statuses) or None,
+                   r.progress.zh, r.progress.en, _text(r.laws, "zh"), _text(r.laws, "en"), r.continuing,
+                   ";".join(recommendation.measures) or None, _text(r.note, "zh"), _text(r.note, "en"),
+                   urls.page("whitepaper-response", "zh", key), urls.page("whitepaper-response", "en", key))
+
+
+def _whitepapers_updated(corpus: Corpus) -> date:
+    return _newest([corpus.site.updated], (paper.updated for paper in corpus.whitepapers.values()))
+
+
+# ───────────────────────────── documents ─────────────────────────────
+
+DOCUMENT_FIELDS = (
+    Field("document", "string", "文件代號", "The document's id", True),
+    Field("kind", "string", "文件類別：business-report 業務報告；meeting-report 出國（會議）報告",
+          "The kind: business-report; meeting-report", True),
+    Field("issuer", "string", "發布機關代號（見機關資料集）", "The issuing agency's id (see the agencies dataset)", True),
+    *_bilingual("issuer_name", "發布機關現名", "The issuing agency's current name"),
+    *_bilingual("title", "文件名稱", "The document's title", True),
+    *_bilingual("period", "涵蓋期間，照原文", "The period it covers, as written"),
+    *_bilingual("date", "日期，照原文（未載明者註明）", "Its date, as written (or a note that it gives none)"),
+    *_bilingual("source", "來源", "Where the document comes from"),
+    Field("measures", "string", "本站認為此文件可佐證的行動方案執行措施（版本/措施），以分號分隔（本站加註，非原文）",
+          "The programme measures this site finds the document evidences (edition/measure), separated by semicolons "
+          "(the site's annotation, not the source's)"),
+    Field("updated", "date", "本站內容最後更新日期", "The day this site's copy was last updated", True),
+    *_addresses("此文件", "the document"),
+)
+
+
+def document_rows(corpus: Corpus, urls: Urls) -> Iterator[tuple[Value, ...]]:
+    """Return a row per document, in id order."""
+    for d in corpus.documents:
+        agency = corpus.agencies.get(d.issuer)
+        key = d.parts[0].key
+        yield (d.id, d.kind, d.issuer, agency.zh if agency else None, (agency.en or None) if agency else None,
+               d.title.zh, d.title.en, d.period.zh or None, d.period.en, d.date.zh or None, d.date.en, d.source.zh or None,
+               d.source.en, ";".join(f"{plan}/{measure}" for plan, measure in d.measures()) or None, d.updated,
+               urls.page("document", "zh", key), urls.page("document", "en", key))
+
+
+def _documents_updated(corpus: Corpus) -> date:
+    return _newest([corpus.site.updated], (d.updated for d in corpus.documents))
+
+
 LICENCE = Text("政府資料開放授權條款－第1版", "Open Government Data License, version 1.0")
 """The licence every dataset is published under, as site.yaml's open-data statement names it."""
 LICENCE_URL = "https://data.gov.tw/license"
@@ -268,5 +348,17 @@ DATASETS: tuple[Dataset, ...] = (
             TRACKING_FIELDS, tracking_rows,
             lambda corpus: _newest([corpus.site.updated], (o.updated for o in corpus.outcomes),
                                    (plan.updated for plan in corpus.plans.values())), QUARTERLY),
+    Dataset("whitepaper-responses", Text("產業白皮書建議之機關辦理情形", "Agencies' responses to industry white papers"),
+            Text("各機關對產業白皮書每項建議事項的辦理情形，每個回應一列：議題參採、目前進度及未來規劃、涉及法規與延續議題，文字照原文。",
+                 "What each agency answered to each recommendation of an industry white paper, one row per response: "
+                 "its adoption status, progress and plans, the laws concerned and whether the issue continues, every "
+                 "text as written."),
+            RESPONSE_FIELDS, response_rows, _whitepapers_updated, IRREGULAR),
+    Dataset("documents", Text("佐證文件目錄", "Documents index"),
+            Text("本站刊載、可佐證行動方案執行措施的文件（部會業務報告、出國會議報告等），每份一列，附本站對應的執行措施。",
+                 "The documents this site publishes that evidence the programme's measures (ministries' business "
+                 "reports, reports on overseas meetings), one row per document, with the measures this site links "
+                 "them to."),
+            DOCUMENT_FIELDS, document_rows, _documents_updated, IRREGULAR),
 )
 """Every dataset, in the order the open-data page and the data package list them."""
