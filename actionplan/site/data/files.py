@@ -72,8 +72,8 @@ class DataFiles:
         self._context: tuple = ()
         """What an entry's row and feed entries follow from besides the entry: the agencies, strings, addresses."""
         self._by_entry: dict[tuple[int, str], tuple[Outcome, object]] = {}
-        """Each entry's row (by the id of its Outcome and the dataset's name) and feed entries (and the language),
-        with the Outcome they were made of."""
+        """Each entry's row (by the id of its Outcome and the dataset's name), feed entries (and the language) and
+        each quarter's rows (by the quarter and the dataset's name), with the Outcomes they were made of."""
 
     def make(self, corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str], texts: RenderedTexts,
              site: Path | None = None, everything: bool = False) -> DataUpdate:
@@ -85,7 +85,7 @@ class DataFiles:
         self._now = dict(before)
         corpus = whole(corpus, site)
         urls = Urls(site_base(corpus.site), entry_pages)
-        context = (corpus.site, corpus.strings, corpus.agencies, entry_pages)
+        context = (corpus.site, corpus.strings, corpus.agencies, corpus.plans, entry_pages)
         if context != self._context:
             self._context, self._by_entry = context, {}
         by_entry, self._by_entry = self._by_entry, {}
@@ -126,11 +126,15 @@ class DataFiles:
     def _rows_of(self, dataset, corpus: Corpus, urls: Urls, by_entry: dict) -> tuple[tuple, ...]:
         """Return the rows of ``dataset``; those of a dataset of entries are taken from the last making where their
         entry is the same (``by_entry``), and kept for the next."""
-        if dataset.entry_row is None:
-            return tuple(dataset.rows(corpus, urls))
         known = _Known(by_entry, self._by_entry)
-        return tuple(known.get((id(outcome), dataset.name), outcome, lambda o: dataset.entry_row(o, corpus, urls))
-                     for outcome in corpus.outcomes)
+        if dataset.entry_row is not None:
+            return tuple(known.get((id(outcome), dataset.name), outcome, lambda o: dataset.entry_row(o, corpus, urls))
+                         for outcome in corpus.outcomes)
+        if dataset.quarter_rows is not None:
+            by_quarter = sorted(corpus.outcomes_by_quarter.items(), reverse=True)
+            return tuple(row for quarter, outcomes in by_quarter for row in known.get(
+                (quarter, dataset.name), tuple(outcomes), lambda _: tuple(dataset.quarter_rows(corpus, quarter, urls))))
+        return tuple(dataset.rows(corpus, urls))
 
     def _encode(self, tables: list[tuple[tuple[Field, ...], Iterable[tuple]]]) -> None:
         """Encode the rows not encoded before, on every core when there are many; forget the rows not among them."""
@@ -175,12 +179,19 @@ class _Known:
     last: dict
     now: dict
 
-    def get(self, key: tuple, outcome: Outcome, make):
-        """Return what is made of ``outcome`` under ``key``: last time's, where it was made of this very Outcome."""
+    def get(self, key: tuple, source, make):
+        """Return what is made of ``source`` (an Outcome, or a tuple of them) under ``key``: last time's, where it was
+        made of these very Outcomes."""
         found = self.last.get(key)
-        value = found[1] if found is not None and found[0] is outcome else make(outcome)
-        self.now[key] = (outcome, value)
+        value = found[1] if found is not None and _same(found[0], source) else make(source)
+        self.now[key] = (source, value)
         return value
+
+
+def _same(made_of, source) -> bool:
+    if isinstance(source, tuple):
+        return len(made_of) == len(source) and all(a is b for a, b in zip(made_of, source))
+    return made_of is source
 
 
 def _encode_one(item: tuple[tuple[Field, ...], tuple]) -> Encoded:

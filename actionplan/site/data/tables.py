@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ...content.models import Agency, Corpus, Outcome, Text
+from ...content.models import Agency, Corpus, Outcome, Quarter, Text
 from ...content.tracking import name_in, tracking_report
 from .addresses import Urls
 
@@ -55,6 +55,9 @@ class Dataset:
     entry_row: Callable[[Outcome, Corpus, Urls], tuple[Value, ...]] | None = None
     """For a dataset of one row per entry, in the corpus's order: the row of one entry. A build that holds the rows
     of the last one (a preview's) then makes again only the rows of the entries edited."""
+    quarter_rows: Callable[[Corpus, Quarter, Urls], Iterable[tuple[Value, ...]]] | None = None
+    """For a dataset of rows by quarter, newest quarter first: the rows of one quarter, made again only for the
+    quarters whose entries were edited (as ``entry_row``)."""
 
 
 def _text(value: Text | None, lang: str) -> str | None:
@@ -226,11 +229,16 @@ def tracking_rows(corpus: Corpus, urls: Urls) -> Iterator[tuple[Value, ...]]:
     """Return a row per quarter, measure and responsible agency (and per unlisted filer), newest quarter first, as
     each quarter's tracking page lists them (``content.tracking``)."""
     for quarter in sorted(corpus.outcomes_by_quarter, reverse=True):
-        report = tracking_report(corpus, quarter)
-        for group in report.groups:
-            anchor = f"#agency-{group.agency.id}"
-            for row in group.rows:
-                yield (quarter.id, report.due, row.plan, row.measure.id, row.agency, group.name.zh, group.name.en,
+        yield from quarter_tracking_rows(corpus, quarter, urls)
+
+
+def quarter_tracking_rows(corpus: Corpus, quarter: Quarter, urls: Urls) -> Iterator[tuple[Value, ...]]:
+    """Return the tracking rows of one quarter."""
+    report = tracking_report(corpus, quarter)
+    for group in report.groups:
+        anchor = f"#agency-{group.agency.id}"
+        for row in group.rows:
+            yield (quarter.id, report.due, row.plan, row.measure.id, row.agency, group.name.zh, group.name.en,
                        row.role, row.state, len(row.entries), ";".join(o.agency for o in row.entries) or None,
                        urls.page("tracking", "zh", quarter.slug) + anchor, urls.page("tracking", "en", quarter.slug) + anchor)
 
@@ -347,7 +355,8 @@ DATASETS: tuple[Dataset, ...] = (
                  "no progress, or missing."),
             TRACKING_FIELDS, tracking_rows,
             lambda corpus: _newest([corpus.site.updated], (o.updated for o in corpus.outcomes),
-                                   (plan.updated for plan in corpus.plans.values())), QUARTERLY),
+                                   (plan.updated for plan in corpus.plans.values())), QUARTERLY,
+            quarter_rows=quarter_tracking_rows),
     Dataset("whitepaper-responses", Text("產業白皮書建議之機關辦理情形", "Agencies' responses to industry white papers"),
             Text("各機關對產業白皮書每項建議事項的辦理情形，每個回應一列：議題參採、目前進度及未來規劃、涉及法規與延續議題，文字照原文。",
                  "What each agency answered to each recommendation of an industry white paper, one row per response: "
