@@ -23,10 +23,12 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
+def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None,
+                per_worker: int = MIN_ITEMS_PER_WORKER) -> list[Result]:
     """Return ``[function(item) for item in items]``, computed by ``workers`` forked processes (default: one per
-    core). The results must pickle; ``function`` and ``items`` need not, as the workers are forks."""
-    workers = min(workers or cores(), len(items) // MIN_ITEMS_PER_WORKER)
+    core), each given ``per_worker`` items at least (fewer, where each item is long work). The results must pickle;
+    ``function`` and ``items`` need not, as the workers are forks."""
+    workers = min(workers or cores(), len(items) // per_worker)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     global _job

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
+from ..base.parallel import ordered_map
 from ..content.i18n import chinese_number
 from ..content.models import ROC_OFFSET, Corpus, Measure, Outcome, Plan, Quarter
 
@@ -76,21 +77,26 @@ def quarter_downloads(quarter: Quarter, plan_ids: Iterable[str]) -> dict[str, di
 def write_table_files(staging: Path, corpus: Corpus, quarters: Iterable[str] | None = None) -> list[PurePosixPath]:
     """Write the table of every quarter with entries (or of the quarters whose slugs are given), for each edition
     it has entries under, in both formats into ``staging``; return the site-relative paths written."""
-    written = []
     wanted = None if quarters is None else set(quarters)
-    for quarter, outcomes in sorted(corpus.outcomes_by_quarter.items()):
-        if wanted is not None and quarter.slug not in wanted:
-            continue
-        for plan_id in sorted({o.plan for o in outcomes}):
-            if plan_id not in corpus.plans:
-                continue
-            document = quarter_table(corpus, quarter, corpus.plans[plan_id], [o for o in outcomes if o.plan == plan_id])
-            for ext, relative in table_paths(quarter, plan_id).items():
-                target = staging / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(render(document, ext))
-                written.append(relative)
-    return written
+    tables = [(quarter, plan_id, [o for o in outcomes if o.plan == plan_id])
+              for quarter, outcomes in sorted(corpus.outcomes_by_quarter.items())
+              if wanted is None or quarter.slug in wanted
+              for plan_id in sorted({o.plan for o in outcomes}) if plan_id in corpus.plans]
+
+    def write(table: tuple) -> list[PurePosixPath]:
+        quarter, plan_id, outcomes = table
+        document = quarter_table(corpus, quarter, corpus.plans[plan_id], outcomes)
+        written = []
+        for ext, relative in table_paths(quarter, plan_id).items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(render(document, ext))
+            written.append(relative)
+        return written
+
+    # A twenty-year archive has 80 quarters' tables, each a Word and an ODF file of 170 entries: 7.5 s on one core.
+    # The workers write the files; only their paths come back.
+    return [path for paths in ordered_map(write, tables, per_worker=4) for path in paths]
 
 
 def blank_table(corpus: Corpus, quarter: Quarter, plan_id: str) -> dict[str, bytes]:

@@ -3,8 +3,7 @@ edit of entries only those whose content the edit changed (a preview keeps its `
 
 Making the files of a twenty-year archive is mostly encoding the same rows again (13,600 entries, each in its CSV,
 JSON and ODS, and again in its measure's, agency's and quarter's CSV) and writing feeds whose entries did not change.
-So each row is encoded once, each file is made again only when what it is made of differs from last time, and the
-first making spreads the rows and the feeds over every core."""
+So each row is encoded once, and each file is made again only when what it is made of differs from last time."""
 from __future__ import annotations
 
 import dataclasses
@@ -15,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ...base.parallel import ordered_map
 from ...content.markdown import RenderedTexts
 from ...content.models import Corpus, Outcome, Text
 from .addresses import FORMATS, Urls, dataset_path, site_base, slice_path
@@ -137,15 +135,16 @@ class DataFiles:
         return tuple(dataset.rows(corpus, urls))
 
     def _encode(self, tables: list[tuple[tuple[Field, ...], Iterable[tuple]]]) -> None:
-        """Encode the rows not encoded before, on every core when there are many; forget the rows not among them."""
+        """Encode the rows not encoded before; forget the rows not among them. (Spreading the encoding over the cores
+        took longer than doing it here: the encodings of the archive's rows, 300 MB, must come back from the workers.)"""
         wanted: dict[tuple[Field, ...], dict[tuple, Encoded | None]] = {}
         for fields, rows in tables:
             known, found = self._rows.get(fields, {}), wanted.setdefault(fields, {})
             for row in rows:
                 found[row] = known.get(row)
         todo = [(fields, row) for fields, found in wanted.items() for row, codes in found.items() if codes is None]
-        for (fields, row), codes in zip(todo, ordered_map(_encode_one, todo)):
-            wanted[fields][row] = codes
+        for fields, row in todo:
+            wanted[fields][row] = encode_row(fields, row)
         self._rows = wanted  # type: ignore[assignment]
 
     def _codes(self, fields: tuple[Field, ...], rows: tuple[tuple, ...]) -> list[Encoded]:
@@ -164,10 +163,12 @@ class DataFiles:
         return {path: m.size for path, m in self._now.items()}
 
     def _feeds(self, made: dict[str, bytes], specs: list[FeedSpec]) -> None:
-        """Make the feeds whose entries or titles changed, on every core when there are many."""
-        todo = [spec for spec in specs if (last := self._now.get(spec.path)) is None or last.inputs != spec]
-        for spec, data in zip(todo, ordered_map(feed_bytes, todo)):
-            made[spec.path] = data
+        """Make the feeds whose entries or titles changed."""
+        for spec in specs:
+            last = self._now.get(spec.path)
+            if last is not None and last.inputs == spec:
+                continue
+            data = made[spec.path] = feed_bytes(spec)
             self._now[spec.path] = _Made(spec, len(data), "")
 
 
@@ -192,10 +193,6 @@ def _same(made_of, source) -> bool:
     if isinstance(source, tuple):
         return len(made_of) == len(source) and all(a is b for a, b in zip(made_of, source))
     return made_of is source
-
-
-def _encode_one(item: tuple[tuple[Field, ...], tuple]) -> Encoded:
-    return encode_row(*item)
 
 
 def _slices(corpus: Corpus, entry_rows: dict[int, tuple]) -> dict[str, tuple[tuple, ...]]:
