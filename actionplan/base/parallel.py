@@ -24,11 +24,11 @@ def cores() -> int:
 
 
 def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None,
-                per_worker: int = MIN_ITEMS_PER_WORKER) -> list[Result]:
+                per_worker: int | None = None) -> list[Result]:
     """Return ``[function(item) for item in items]``, computed by ``workers`` forked processes (default: one per
-    core), each given ``per_worker`` items at least (fewer, where each item is long work). The results must pickle;
-    ``function`` and ``items`` need not, as the workers are forks."""
-    workers = min(workers or cores(), len(items) // per_worker)
+    core), each given ``per_worker`` items at least (default ``MIN_ITEMS_PER_WORKER``; fewer, where each item is long
+    work). The results must pickle; ``function`` and ``items`` need not, as the workers are forks."""
+    workers = min(workers or cores(), len(items) // (per_worker or MIN_ITEMS_PER_WORKER))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     global _job
