@@ -29,6 +29,8 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 """CJK unified ideographs (basic, extensions A to H) and compatibility ideographs: the characters made words."""
 _HAN_BOUNDARY = re.compile(rf"(?<=[{HAN}])(?=[^\s{HAN}])|(?<=\S)(?=[{HAN}])")
 _TAG = re.compile(r"(<[^>]*>)")
+_HTML_TAG = re.compile(r"<html\b[^>]*>")
+_INDEXED = re.compile(r"<main\b[^>]*\bdata-pagefind-body\b.*?(?=<footer\b)", re.S)
 _COMPAT = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
 _BLOCK_END = re.compile(r"</(?:p|li|dt|dd|th|td|h[1-6]|div|caption|blockquote|pre|address|figcaption)>|<br>", re.I)
 _UNUSED_BUNDLES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
@@ -54,15 +56,26 @@ def pagefind_binary() -> Path:
 
 
 def indexable(html: str) -> str:
-    """Return the copy of a page that Pagefind reads: a zero-width space (a word break to Pagefind) on each side of
-    every Han character of its text, and a space after each block that ends, so that words of adjacent cells (a
-    ``<dt>`` and its ``<dd>``) don't run together. Tags and character references are left as they are.
+    """Return the copy of a page that Pagefind reads: its ``<html>`` tag (the language), its main content and the
+    search's meta after it (``_INDEXED``), with a zero-width space (a word break to Pagefind) on each side of every
+    Han character of its text, and a space after each block that ends, so that words of adjacent cells (a ``<dt>``
+    and its ``<dd>``) don't run together. Tags and character references are left as they are.
 
     Pagefind makes Chinese punctuation a word of its own, which takes a position: a phrase can't match across it,
     so the search page asks for a term's pieces between punctuation as phrases that must all be on the page."""
-    parts = _TAG.split(html)
+    parts = _TAG.split(_indexed_part(html))
     return "".join((part + " " if _BLOCK_END.fullmatch(part) else part) if i % 2
                    else _HAN_BOUNDARY.sub("\u200b", _standard_ideographs(part)) for i, part in enumerate(parts))
+
+
+def _indexed_part(html: str) -> str:
+    """Return what Pagefind reads of a page: the ``<html>`` tag, and from ``<main>`` (``data-pagefind-body``) to the
+    footer, which holds the result's meta. The head, the header's navigation and the footer are left out: Pagefind
+    indexes nothing of them, and skipping them makes the copies a third as large. A page not laid out so is whole."""
+    opening, main = _HTML_TAG.search(html), _INDEXED.search(html)
+    if opening is None or main is None:
+        return html
+    return f"{opening.group()}<body>{main.group()}</body></html>"
 
 
 def _standard_ideographs(text: str) -> str:
