@@ -115,10 +115,11 @@ def show_all(page: Page) -> list[dict]:
 def test_chinese_results_show_title_type_highlight_and_link_to_the_entry(browser, server, published_site):
     page = browser.new_page()
     status = ask(page, server, "/zh/search/?q=電腦伴唱機")
-    # The goal page with the entry and the two measures' pages; TIPO's page lists the entry without its text.
-    assert status == "共有 3 頁含有「電腦伴唱機」。"
+    # An entry is indexed once, on its quarter's goal page: not again on its two measures' pages, which show it too,
+    # nor on TIPO's page, which lists it.
+    assert status == "共有 1 頁含有「電腦伴唱機」。"
     found = results(page)
-    assert len(found) == 3 and "/zh/agencies/tipo/" not in {r["url"] for r in found}
+    assert [r["url"] for r in found] == ["/zh/quarters/2018-q3/goal-5/"]
     assert {r["type"] for r in found} <= {"執行措施", "機關", "季執行成效", "行動方案"}
     assert all(r["title"] and "\u200b" not in r["title"] + r["kind"] for r in found)
     # The five characters are marked as one word, not five.
@@ -193,15 +194,17 @@ def test_choosing_a_filter_searches_again_and_the_address_follows(browser, serve
 def test_sort_by_quarter_puts_pages_without_quarters_last(browser, server, published_site, routes):
     corpus, pages = routes
     newest = {"/" + p.path: page_facets(p, corpus).newest for p in pages if p.lang == "zh"}
+    having = [url for url, text in pages_by_language(published_site)["zh"].items() if "智慧財產局" in text]
     page = browser.new_page()
     for sort in ("newest", "oldest"):
         ask(page, server, f"/zh/search/?q=智慧財產局&sort={sort}")
         quarters = [newest[r["url"]] for r in show_all(page)]
-        # The quarter's overview and its nine goal pages, where there was one page; twelve agency pages had the name
-        # only in their entries' texts, which they now link instead. Two pages of the white paper (the AI-copyright
-        # recommendation's issue page and its response) name it in the site's link to the plan, and four pages of
-        # documents (their index, two pages of the APEC report, the business report's chapter 玖): no quarter.
-        assert len(quarters) == 134
+        # Every page with the name in its indexed text: the quarter's overview and its nine goal pages, the measures
+        # that name it, two pages of the white paper (the AI-copyright recommendation's issue page and its
+        # response) in the site's link to the plan, and four pages of documents (their index, two pages of the
+        # APEC report, the business report's chapter 玖), which have no quarter. An entry counts once, on its goal
+        # page: one measure's page, which has the name only in its entries, is not among them.
+        assert len(quarters) == len(having) == 133
         with_quarter = [q != NO_NEWEST for q in quarters]
         assert with_quarter == sorted(with_quarter, reverse=True), "pages that report a quarter come first"
         assert any(with_quarter) and not all(with_quarter)

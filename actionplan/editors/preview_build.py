@@ -77,7 +77,8 @@ class PendingIndex:
 
     def copy_pages(self, copies: Path) -> None:
         """Write into ``copies`` what Pagefind reads of the site's pages."""
-        copy_indexable(self.out_dir, copies)
+        for _ in copy_indexable(self.out_dir, copies):
+            pass
 
     def index(self, copies: Path, staging: Path) -> str:
         """Index the copies into ``staging/pagefind``; return Pagefind's summary line."""
