@@ -160,7 +160,7 @@ def _finish(runs: list[tuple[subprocess.Popen, Path]], index_dir: Path, facets: 
             lines = " / ".join(line.strip() for line in out.splitlines() if line.strip())
             failed.append(f"pagefind failed ({process.returncode}): {lines}")
     if failed:
-        raise SearchIndexFailed("; ".join(failed))
+        raise SearchIndexFailed("; ".join(dict.fromkeys(failed)))  # each language's Pagefind may say the same
     index_dir.mkdir(parents=True, exist_ok=True)
     languages: dict = {}
     entry: dict = {}
