@@ -343,3 +343,17 @@ def test_an_entry_with_a_problem_is_reported_on_every_build_and_read_again_by_ev
     codes = [[(p.path, p.code) for p in report.problems.warnings] for report in (first, patched, full)]
     assert ("content/outcomes/2018-Q3/3.2.2.tipo.md", "W-CHAR-INVISIBLE") in codes[0]
     assert codes[0] == codes[1] == codes[2]
+
+
+def test_a_rebuild_after_an_edit_indexes_again_only_the_language_it_changed_and_matches_a_cold_build(mini_site, tmp_path):
+    site = mini_site.root / "site"
+    build(mini_site, site, strict=True, reuse=Reuse())
+    english = {path: digest for path, digest in tree_digest(site / "pagefind").items()
+               if path.rsplit("/", 1)[-1].startswith(("en_", "pagefind.en_", "wasm.en."))}
+    entry = mini_site.content / "outcomes/2024-Q3/1.1.1.tipo.md"  # translated: its English pages show the translation
+    entry.write_text(entry.read_text(encoding="utf-8") + "\n本季另辦理說明會 42 場。\n", encoding="utf-8")
+    again = build(mini_site, site, strict=True, reuse=Reuse())
+    assert again.search_summary.startswith("Indexed 1 of 2 languages"), again.search_summary
+    assert english and all(tree_digest(site / "pagefind")[path] == digest for path, digest in english.items())
+    build(mini_site, tmp_path / "cold", strict=True, reuse=Reuse(fresh=True))
+    assert tree_digest(site) == tree_digest(tmp_path / "cold")

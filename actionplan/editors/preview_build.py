@@ -44,7 +44,11 @@ class PreviewReuse(Reuse):
         return False  # the preview patches the build it holds in memory, before asking for a build
 
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
-        if super().index_kept(staging, rendered, facets, report):
+        self.search_index = self.inputs
+        same = self.languages_unchanged(staging, rendered) == self.languages(self.fingerprints) | self.languages(self.state.pages)
+        if same and self.index_current and self.state.search_index_intact(self.out_dir):
+            reuse_search_index(self.out_dir, staging)
+            report.search_summary = "the search index is unchanged"
             return True
         if self.state.search_index_intact(self.out_dir):
             reuse_search_index(self.out_dir, staging)  # until the new one is made: search keeps working

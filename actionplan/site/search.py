@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from .facets import Facets
@@ -102,25 +102,52 @@ def _standard_ideographs(text: str) -> str:
     return _COMPAT.sub(lambda found: unicodedata.normalize("NFC", found.group()), text)
 
 
-def index_search(site_dir: Path, facets: dict[str, Facets]) -> str:
+def index_search(site_dir: Path, facets: dict[str, Facets], old_index: Path | None = None,
+                 unchanged: Collection[str] = ()) -> str:
     """Build the search index of ``site_dir`` into ``site_dir/pagefind``, with the filters and sort keys of its
     pages (``facets``, by page path, ``zh/about/``); return Pagefind's summary line.
 
     Each language is indexed by a Pagefind of its own, started as soon as its copies are written: the next
-    language's copies are written while it runs, and the largest process holds one language, not the site."""
+    language's copies are written while it runs, and the largest process holds one language, not the site. The
+    languages in ``unchanged`` (their folders: ``en``), whose pages are all as they were when ``old_index`` was
+    made, are taken from it as they are: Pagefind indexes each language apart, so its files are the same."""
+    kept = languages_of(old_index, unchanged) if old_index is not None and unchanged else {}
     with tempfile.TemporaryDirectory(prefix="actionplan-search-") as copies:
         runs = [_start_pagefind(folder, Path(copies) / "indexes" / folder.name)
-                for folder in copy_indexable(site_dir, Path(copies) / "pages")]
-        return _finish(runs, site_dir / "pagefind", facets)
+                for folder in copy_indexable(site_dir, Path(copies) / "pages", skip=set(kept))]
+        return _finish(runs, site_dir / "pagefind", facets, kept, old_index)
 
 
-def copy_indexable(site_dir: Path, copies: Path) -> Iterator[Path]:
+def languages_of(index_dir: Path, folders: Collection[str]) -> dict[str, dict]:
+    """Return, by folder, the languages of an index whose pages are in ``folders``: Pagefind's entry for each."""
+    languages = json.loads((index_dir / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    found = {}
+    for code, language in languages.items():
+        fragment = next((index_dir / "fragment").glob(f"{code}_*.pf_fragment"), None)
+        if fragment is not None:
+            url = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+            if url.strip("/").split("/")[0] in folders:
+                found[url.strip("/").split("/")[0]] = {code: language}
+    return found
+
+
+def _language_files(index_dir: Path, code: str, language: dict) -> list[Path]:
+    """Return the files of one language of an index: its metadata, WebAssembly, index chunks and fragments."""
+    return [index_dir / f"pagefind.{language['hash']}.pf_meta", index_dir / f"wasm.{language['wasm'] or 'unknown'}.pagefind",
+            *sorted((index_dir / "index").glob(f"{code}_*.pf_index")),
+            *sorted((index_dir / "fragment").glob(f"{code}_*.pf_fragment"))]
+
+
+def copy_indexable(site_dir: Path, copies: Path, skip: Collection[str] = ()) -> Iterator[Path]:
     """Write into ``copies`` what Pagefind reads of each page of ``site_dir`` that has content to index, a folder
-    for each language (``copies/zh/zh/about/index.html``); yield each folder once it is complete."""
+    for each language (``copies/zh/zh/about/index.html``) but those in ``skip``; yield each folder once it is
+    complete."""
     pages: dict[str, list[Path]] = {}
     for page in sorted(site_dir.rglob("*.html")):
         pages.setdefault(page.relative_to(site_dir).parts[0], []).append(page)
     for lang, files in sorted(pages.items(), key=lambda item: -len(item[1])):  # the largest first: it runs longest
+        if lang in skip:
+            continue
         folder, written = copies / lang, False
         for page in files:
             html = page.read_text(encoding="utf-8")
@@ -149,9 +176,11 @@ def _start_pagefind(folder: Path, output: Path) -> tuple[subprocess.Popen, Path]
     return process, output
 
 
-def _finish(runs: list[tuple[subprocess.Popen, Path]], index_dir: Path, facets: dict[str, Facets]) -> str:
-    """Wait for the Pagefinds, then put their indexes together in ``index_dir``: their files side by side, and one
-    entry file naming every language; return a summary line of what was indexed."""
+def _finish(runs: list[tuple[subprocess.Popen, Path]], index_dir: Path, facets: dict[str, Facets],
+            kept: dict[str, dict] | None = None, old_index: Path | None = None) -> str:
+    """Wait for the Pagefinds, then put their indexes together in ``index_dir``: their files side by side, with the
+    ``kept`` languages' files of ``old_index``, and one entry file naming every language; return a summary line of
+    what was indexed."""
     said, failed = [], []
     for process, _ in runs:
         out, _ = process.communicate()
@@ -174,6 +203,17 @@ def _finish(runs: list[tuple[subprocess.Popen, Path]], index_dir: Path, facets: 
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.move(path, target)
         shutil.rmtree(output)
+    for kept_languages in (kept or {}).values():
+        for code, language in kept_languages.items():
+            assert old_index is not None
+            for path in _language_files(old_index, code, language):
+                if not (index_dir / path.relative_to(old_index)).exists():
+                    link_or_copy(path, index_dir / path.relative_to(old_index))
+            languages[code] = language
+            if not entry:
+                entry = json.loads((old_index / "pagefind-entry.json").read_text(encoding="utf-8"))
+                for name in ("pagefind.js", "pagefind-worker.js"):
+                    link_or_copy(old_index / name, index_dir / name)
     entry["languages"] = languages
     (index_dir / "pagefind-entry.json").write_text(
         json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -187,7 +227,7 @@ def _summary(said: list[str], languages: dict) -> str:
     for out in said:
         for name in counts:
             counts[name] += sum(int(n) for n in re.findall(rf"Indexed (\d+) {name}", out))
-    return f"Indexed {len(languages)} languages, {counts['pages']} pages, {counts['words']} words"
+    return f"Indexed {len(said)} of {len(languages)} languages, {counts['pages']} pages, {counts['words']} words"
 
 
 def reuse_search_index(old_site: Path, staging: Path) -> int:
