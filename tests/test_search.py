@@ -17,7 +17,7 @@ from actionplan.build.pipeline import Project, load
 from actionplan.site.routes import plan_routes
 from actionplan.site.search import indexable
 from bench.search_quality import (
-    CHINESE_TERMS, ENGLISH_TERMS, THRESHOLDS, ServedSite, measure, pages_by_language, summary,
+    BYTES_QUERIES, CHINESE_TERMS, ENGLISH_TERMS, SITE_SHOWS, THRESHOLDS, ServedSite, measure, pages_by_language, summary,
 )
 from conftest import FIGURES, ROOT
 from sitelinks import site_path
@@ -257,6 +257,27 @@ def test_the_index_is_built_from_copies_and_the_pages_are_served_as_written(publ
     facets = json.loads((index / "facets-zh.json").read_text(encoding="utf-8"))
     assert len(facets["pages"]) == len(list(index.glob("fragment/zh-hant-tw_*.pf_fragment")))
     assert "agency:tipo" in facets["values"] and "quarter:2018-Q3" in facets["values"]
+
+
+def test_a_first_query_fetches_within_150_kib_and_a_second_within_100_kib(published_site, browser):
+    """The search page's code (gzipped, as Netlify sends it), index and the first ten results' excerpts: the index
+    comes in files of about 1,000 bytes (``INDEX_CHUNK_SIZE``), so a query fetches little besides its own words."""
+    with ServedSite(published_site, browser) as served:
+        for lang, (first, second) in BYTES_QUERIES.items():
+            one, two = served.fetched_bytes(lang, first, second, SITE_SHOWS)
+            FIGURES[f"search {lang}: KiB fetched by {first} then {second}"] = (
+                f"{one['total (code gzip)'] / 1024:.0f}, {two['total (code gzip)'] / 1024:.0f}")
+            assert one["total (code gzip)"] <= 150 * 1024 and one["fragments"] > 0, (first, one)
+            assert two["total (code gzip)"] <= 100 * 1024 and two["index"] > 0, (second, two)
+
+
+def test_indexable_copies_keep_the_language_the_main_content_and_the_result_meta_only():
+    page = ('<!DOCTYPE html>\n<html lang="zh-Hant-TW">\n<head><title>智慧</title></head>\n<body><header><nav>首頁</nav>'
+            '</header>\n<main id="main" data-pagefind-body><h1>財產</h1></main>\n<div hidden><span data-pagefind-meta='
+            '"type:quarter"></span></div>\n<footer>網站導覽</footer></body></html>')
+    assert indexable(page) == ('<html lang="zh-Hant-TW"><body><main id="main" data-pagefind-body><h1>財\u200b產</h1> '
+                               '</main>\n<div hidden><span data-pagefind-meta="type:quarter"></span></div> \n'
+                               '</body></html>')
 
 
 def test_indexable_copies_make_each_han_character_a_word():
