@@ -143,7 +143,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="where to build (default: a temporary folder, on tmpfs if any)")
     args = parser.parse_args()
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    base = args.work or Path(tempfile.mkdtemp(prefix="search-scale-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    tmpfs = "/dev/shm" if Path("/dev/shm").is_dir() else None
+    base = args.work or Path(tempfile.mkdtemp(prefix="search-scale-", dir=tmpfs))
     results = {}
     try:
         if args.before:

@@ -17,7 +17,8 @@ from actionplan.build.pipeline import Project, load
 from actionplan.site.routes import plan_routes
 from actionplan.site.search import indexable
 from bench.search_quality import (
-    BYTES_QUERIES, CHINESE_TERMS, ENGLISH_TERMS, SITE_SHOWS, THRESHOLDS, ServedSite, measure, pages_by_language, summary,
+    BYTES_QUERIES, CHINESE_TERMS, ENGLISH_TERMS, SITE_SHOWS, THRESHOLDS, ServedSite, measure, pages_by_language,
+    summary,
 )
 from conftest import FIGURES, ROOT
 from sitelinks import site_path

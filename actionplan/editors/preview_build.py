@@ -45,7 +45,8 @@ class PreviewReuse(Reuse):
 
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
         self.search_index = self.inputs
-        same = self.languages_unchanged(staging, rendered) == self.languages(self.fingerprints) | self.languages(self.state.pages)
+        every = self.languages(self.fingerprints) | self.languages(self.state.pages)
+        same = self.languages_unchanged(staging, rendered) == every
         if same and self.index_current and self.state.search_index_intact(self.out_dir):
             reuse_search_index(self.out_dir, staging)
             report.search_summary = "the search index is unchanged"
