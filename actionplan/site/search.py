@@ -116,8 +116,15 @@ def index_search(site_dir: Path, facets: dict[str, Facets], old_index: Path | No
     made, are taken from it as they are: Pagefind indexes each language apart, so its files are the same."""
     kept = languages_of(old_index, unchanged) if old_index is not None and unchanged else {}
     with tempfile.TemporaryDirectory(prefix="actionplan-search-") as copies:
-        runs = [_start_pagefind(folder, Path(copies) / "indexes" / folder.name)
-                for folder in copy_indexable(site_dir, Path(copies) / "pages", skip=set(kept))]
+        runs: list[tuple[subprocess.Popen, Path]] = []
+        try:
+            for folder in copy_indexable(site_dir, Path(copies) / "pages", skip=set(kept)):
+                runs.append(_start_pagefind(folder, Path(copies) / "indexes" / folder.name))
+        except BaseException:  # a copy failed, or Ctrl-C: no Pagefind is left running on copies about to go
+            for process, _ in runs:
+                process.kill()
+                process.wait()
+            raise
         return _finish(runs, site_dir / "pagefind", facets, kept, old_index)
 
 
@@ -186,12 +193,18 @@ def _finish(runs: list[tuple[subprocess.Popen, Path]], index_dir: Path, facets: 
     ``kept`` languages' files of ``old_index``, and one entry file naming every language; return a summary line of
     what was indexed."""
     said, failed = [], []
-    for process, _ in runs:
-        out, _ = process.communicate()
-        said.append(out)
-        if process.returncode != 0:
-            lines = " / ".join(line.strip() for line in out.splitlines() if line.strip())
-            failed.append(f"pagefind failed ({process.returncode}): {lines}")
+    try:
+        for process, _ in runs:
+            out, _ = process.communicate()
+            said.append(out)
+            if process.returncode != 0:
+                lines = " / ".join(line.strip() for line in out.splitlines() if line.strip())
+                failed.append(f"pagefind failed ({process.returncode}): {lines}")
+    except BaseException:  # Ctrl-C while they run: none is left running
+        for process, _ in runs:
+            process.kill()
+            process.wait()
+        raise
     if failed:
         raise SearchIndexFailed("; ".join(dict.fromkeys(failed)))  # each language's Pagefind may say the same
     index_dir.mkdir(parents=True, exist_ok=True)
