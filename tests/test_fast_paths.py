@@ -1,7 +1,10 @@
 """The build's fast paths (work spread over cores, each text parsed once) give the bytes of the plain path."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -18,6 +21,7 @@ from actionplan.build.reuse import Reuse
 from actionplan.build.report import BuildReport
 from actionplan.editors.preview_build import PendingIndex, PreviewReuse
 from actionplan.content.sources import MAYBE_FORMAT_CHAR, is_invisible
+from actionplan.site.search import INDEX_CHUNK_SIZE, copy_indexable, pagefind_binary
 from mini import CUSTOMS
 from test_build import tree_digest
 
@@ -343,3 +347,35 @@ def test_an_entry_with_a_problem_is_reported_on_every_build_and_read_again_by_ev
     codes = [[(p.path, p.code) for p in report.problems.warnings] for report in (first, patched, full)]
     assert ("content/outcomes/2018-Q3/3.2.2.tipo.md", "W-CHAR-INVISIBLE") in codes[0]
     assert codes[0] == codes[1] == codes[2]
+
+
+def test_a_rebuild_after_an_edit_indexes_again_only_the_language_it_changed_and_matches_a_cold_build(mini_site, tmp_path):
+    site = mini_site.root / "site"
+    build(mini_site, site, strict=True, reuse=Reuse())
+    english = {path: digest for path, digest in tree_digest(site / "pagefind").items()
+               if path.rsplit("/", 1)[-1].startswith(("en_", "pagefind.en_", "wasm.en."))}
+    entry = mini_site.content / "outcomes/2024-Q3/1.1.1.tipo.md"  # translated: its English pages show the translation
+    entry.write_text(entry.read_text(encoding="utf-8") + "\n本季另辦理說明會 42 場。\n", encoding="utf-8")
+    again = build(mini_site, site, strict=True, reuse=Reuse())
+    assert again.search_summary.startswith("Indexed 1 of 2 languages"), again.search_summary
+    assert english and all(tree_digest(site / "pagefind")[path] == digest for path, digest in english.items())
+    build(mini_site, tmp_path / "cold", strict=True, reuse=Reuse(fresh=True))
+    assert tree_digest(site) == tree_digest(tmp_path / "cold")
+
+
+def test_a_pagefind_for_each_language_writes_the_files_of_one_pagefind_for_both(mini_site, tmp_path):
+    site = mini_site.root / "site"
+    build(mini_site, site, strict=True, reuse=Reuse(fresh=True))
+    together = tmp_path / "together"
+    for folder in copy_indexable(site, tmp_path / "copies"):
+        shutil.copytree(folder, together, dirs_exist_ok=True)
+    env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
+    subprocess.run([str(pagefind_binary()), "--site", str(together), "--output-path", str(tmp_path / "one"), "--quiet"],
+                   check=True, capture_output=True, env=env)
+    one = {path: digest for path, digest in tree_digest(tmp_path / "one").items() if not path.startswith("pagefind-")
+           or path == "pagefind-worker.js"}
+    apart = tree_digest(site / "pagefind")
+    assert one and all(apart[path] == digest for path, digest in one.items())
+    assert set(apart) - set(one) == {"pagefind-entry.json", "facets-zh.json", "facets-en.json"}
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry == json.loads((tmp_path / "one/pagefind-entry.json").read_text(encoding="utf-8"))

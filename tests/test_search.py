@@ -17,7 +17,8 @@ from actionplan.build.pipeline import Project, load
 from actionplan.site.routes import plan_routes
 from actionplan.site.search import indexable
 from bench.search_quality import (
-    CHINESE_TERMS, ENGLISH_TERMS, THRESHOLDS, ServedSite, measure, pages_by_language, summary,
+    BYTES_QUERIES, CHINESE_TERMS, ENGLISH_TERMS, SITE_SHOWS, THRESHOLDS, ServedSite, measure, pages_by_language,
+    summary,
 )
 from conftest import FIGURES, ROOT
 from sitelinks import site_path
@@ -115,10 +116,11 @@ def show_all(page: Page) -> list[dict]:
 def test_chinese_results_show_title_type_highlight_and_link_to_the_entry(browser, server, published_site):
     page = browser.new_page()
     status = ask(page, server, "/zh/search/?q=電腦伴唱機")
-    # The goal page with the entry and the two measures' pages; TIPO's page lists the entry without its text.
-    assert status == "共有 3 頁含有「電腦伴唱機」。"
+    # An entry is indexed once, on its quarter's goal page: not again on its two measures' pages, which show it too,
+    # nor on TIPO's page, which lists it.
+    assert status == "共有 1 頁含有「電腦伴唱機」。"
     found = results(page)
-    assert len(found) == 3 and "/zh/agencies/tipo/" not in {r["url"] for r in found}
+    assert [r["url"] for r in found] == ["/zh/quarters/2018-q3/goal-5/"]
     assert {r["type"] for r in found} <= {"執行措施", "機關", "季執行成效", "行動方案"}
     assert all(r["title"] and "\u200b" not in r["title"] + r["kind"] for r in found)
     # The five characters are marked as one word, not five.
@@ -193,15 +195,17 @@ def test_choosing_a_filter_searches_again_and_the_address_follows(browser, serve
 def test_sort_by_quarter_puts_pages_without_quarters_last(browser, server, published_site, routes):
     corpus, pages = routes
     newest = {"/" + p.path: page_facets(p, corpus).newest for p in pages if p.lang == "zh"}
+    having = [url for url, text in pages_by_language(published_site)["zh"].items() if "智慧財產局" in text]
     page = browser.new_page()
     for sort in ("newest", "oldest"):
         ask(page, server, f"/zh/search/?q=智慧財產局&sort={sort}")
         quarters = [newest[r["url"]] for r in show_all(page)]
-        # The quarter's overview and its nine goal pages, where there was one page; twelve agency pages had the name
-        # only in their entries' texts, which they now link instead. Two pages of the white paper (the AI-copyright
-        # recommendation's issue page and its response) name it in the site's link to the plan, and four pages of
-        # documents (their index, two pages of the APEC report, the business report's chapter 玖): no quarter.
-        assert len(quarters) == 134
+        # Every page with the name in its indexed text: the quarter's overview and its nine goal pages, the measures
+        # that name it, two pages of the white paper (the AI-copyright recommendation's issue page and its
+        # response) in the site's link to the plan, and four pages of documents (their index, two pages of the
+        # APEC report, the business report's chapter 玖), which have no quarter. An entry counts once, on its goal
+        # page: one measure's page, which has the name only in its entries, is not among them.
+        assert len(quarters) == len(having) == 133
         with_quarter = [q != NO_NEWEST for q in quarters]
         assert with_quarter == sorted(with_quarter, reverse=True), "pages that report a quarter come first"
         assert any(with_quarter) and not all(with_quarter)
@@ -254,6 +258,27 @@ def test_the_index_is_built_from_copies_and_the_pages_are_served_as_written(publ
     facets = json.loads((index / "facets-zh.json").read_text(encoding="utf-8"))
     assert len(facets["pages"]) == len(list(index.glob("fragment/zh-hant-tw_*.pf_fragment")))
     assert "agency:tipo" in facets["values"] and "quarter:2018-Q3" in facets["values"]
+
+
+def test_a_first_query_fetches_within_150_kib_and_a_second_within_100_kib(published_site, browser):
+    """The search page's code (gzipped, as Netlify sends it), index and the first ten results' excerpts: the index
+    comes in files of about 1,000 bytes (``INDEX_CHUNK_SIZE``), so a query fetches little besides its own words."""
+    with ServedSite(published_site, browser) as served:
+        for lang, (first, second) in BYTES_QUERIES.items():
+            one, two = served.fetched_bytes(lang, first, second, SITE_SHOWS)
+            FIGURES[f"search {lang}: KiB fetched by {first} then {second}"] = (
+                f"{one['total (code gzip)'] / 1024:.0f}, {two['total (code gzip)'] / 1024:.0f}")
+            assert one["total (code gzip)"] <= 150 * 1024 and one["fragments"] > 0, (first, one)
+            assert two["total (code gzip)"] <= 100 * 1024 and two["index"] > 0, (second, two)
+
+
+def test_indexable_copies_keep_the_language_the_main_content_and_the_result_meta_only():
+    page = ('<!DOCTYPE html>\n<html lang="zh-Hant-TW">\n<head><title>智慧</title></head>\n<body><header><nav>首頁</nav>'
+            '</header>\n<main id="main" data-pagefind-body><h1>財產</h1></main>\n<div hidden><span data-pagefind-meta='
+            '"type:quarter"></span></div>\n<footer>網站導覽</footer></body></html>')
+    assert indexable(page) == ('<html lang="zh-Hant-TW"><body><main id="main" data-pagefind-body><h1>財\u200b產</h1> '
+                               '</main>\n<div hidden><span data-pagefind-meta="type:quarter"></span></div> \n'
+                               '</body></html>')
 
 
 def test_indexable_copies_make_each_han_character_a_word():

@@ -16,6 +16,7 @@ A cold build (``reuse=None``) runs none of this, and gives the same bytes.
 from __future__ import annotations
 
 import dataclasses
+import filecmp
 import sys
 import time
 from importlib import metadata
@@ -34,7 +35,7 @@ from ..site.data.files import DataFiles
 from ..site.facets import Facets
 from ..site.render import SiteLinks, make_environment, render_fingerprinted, render_pages
 from ..site.routes import PageSpec
-from ..site.search import PAGEFIND_VERSION, reuse_search_index
+from ..site.search import PAGEFIND_VERSION, index_search, reuse_search_index
 from . import kept_build
 from .patch import LastBuild, patch
 from .report import BuildReport
@@ -145,17 +146,36 @@ class Reuse:
 
     # 5. Indexing.
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
-        """Put into ``staging`` the old site's search index where every page is as it was; return whether it did, and
-        so the index needs no making."""
+        """Put into ``staging`` the old site's search index where every page is as it was, or index again only the
+        languages with a page that is not; return whether it did, and so the index needs no making."""
         self.search_index = self.inputs
-        same_pages = not rendered and set(self.fingerprints) == set(self.state.pages)
-        if same_pages and self.index_current and self.state.search_index_intact(self.out_dir):
-            started = time.perf_counter()
+        if not (self.index_current and self.state.search_index_intact(self.out_dir)):
+            return False
+        unchanged = self.languages_unchanged(staging, rendered)
+        started = time.perf_counter()
+        if unchanged == self.languages(self.fingerprints) | self.languages(self.state.pages):
             reuse_search_index(self.out_dir, staging)
             report.search_summary = "the search index is unchanged"
-            report.timings["search index"] = time.perf_counter() - started
-            return True
-        return False
+        elif unchanged:
+            report.search_summary = index_search(staging, facets, self.out_dir / "pagefind", unchanged)
+        else:
+            return False
+        report.timings["search index"] = time.perf_counter() - started
+        return True
+
+    def languages_unchanged(self, staging: Path, rendered: list) -> set[str]:
+        """Return the languages (their folders) none of whose pages this build changed, added or removed: a page
+        rendered again has the bytes it had (an entry's English pages, after an edit of its Chinese text)."""
+        changed = [output for output in rendered
+                   if not filecmp.cmp(staging / output, self.out_dir / output, shallow=False)] \
+            if all((self.out_dir / output).is_file() for output in rendered) else rendered
+        touched = self.languages(changed) | self.languages(set(self.fingerprints) ^ set(self.state.pages))
+        return self.languages(self.fingerprints) - touched
+
+    @staticmethod
+    def languages(outputs) -> set[str]:
+        """Return the language folders of output files (``zh/about/index.html``)."""
+        return {str(output).split("/", 1)[0] for output in outputs}
 
     # 6. After the site is swapped in.
     def record(self, corpus: Corpus, pages: list[PageSpec], facets: dict[str, Facets], links: SiteLinks,

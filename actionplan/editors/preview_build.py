@@ -44,7 +44,12 @@ class PreviewReuse(Reuse):
         return False  # the preview patches the build it holds in memory, before asking for a build
 
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
-        if super().index_kept(staging, rendered, facets, report):
+        self.search_index = self.inputs
+        every = self.languages(self.fingerprints) | self.languages(self.state.pages)
+        same = self.languages_unchanged(staging, rendered) == every
+        if same and self.index_current and self.state.search_index_intact(self.out_dir):
+            reuse_search_index(self.out_dir, staging)
+            report.search_summary = "the search index is unchanged"
             return True
         if self.state.search_index_intact(self.out_dir):
             reuse_search_index(self.out_dir, staging)  # until the new one is made: search keeps working
@@ -77,7 +82,8 @@ class PendingIndex:
 
     def copy_pages(self, copies: Path) -> None:
         """Write into ``copies`` what Pagefind reads of the site's pages."""
-        copy_indexable(self.out_dir, copies)
+        for _ in copy_indexable(self.out_dir, copies):
+            pass
 
     def index(self, copies: Path, staging: Path) -> str:
         """Index the copies into ``staging/pagefind``; return Pagefind's summary line."""
