@@ -35,7 +35,7 @@ from ..site.data.files import DataFiles
 from ..site.facets import Facets
 from ..site.render import SiteLinks, make_environment, render_fingerprinted, render_pages
 from ..site.routes import PageSpec
-from ..site.search import PAGEFIND_VERSION, index_search, reuse_search_index
+from ..site.search import PAGEFIND_VERSION, index_copy, index_search, reuse_search_index
 from . import kept_build
 from .patch import LastBuild, patch
 from .report import BuildReport
@@ -164,10 +164,10 @@ class Reuse:
         return True
 
     def languages_unchanged(self, staging: Path, rendered: list) -> set[str]:
-        """Return the languages (their folders) none of whose pages this build changed, added or removed: a page
-        rendered again has the bytes it had (an entry's English pages, after an edit of its Chinese text)."""
-        changed = [output for output in rendered
-                   if not filecmp.cmp(staging / output, self.out_dir / output, shallow=False)] \
+        """Return the languages (their folders) none of whose pages this build changed to the search, added or
+        removed: a page rendered again gives Pagefind what it gave (an entry's English pages, after an edit of its
+        Chinese text; the open-data page, not indexed, whose files' sizes changed)."""
+        changed = [output for output in rendered if not _same_to_search(staging / output, self.out_dir / output)] \
             if all((self.out_dir / output).is_file() for output in rendered) else rendered
         touched = self.languages(changed) | self.languages(set(self.fingerprints) ^ set(self.state.pages))
         return self.languages(self.fingerprints) - touched
@@ -253,3 +253,10 @@ class Reuse:
         kept_build.keep_edits(out_dir, kept, corpus, last.corpus, last.facets, recorded.inputs, report.problems.warnings)
         timings["record"] = time.perf_counter() - started
         return True
+
+
+def _same_to_search(page: Path, old: Path) -> bool:
+    """Return whether a page gives the search index what its old self gave: the same bytes, or the same copy."""
+    if filecmp.cmp(page, old, shallow=False):
+        return True
+    return index_copy(page.read_text(encoding="utf-8")) == index_copy(old.read_text(encoding="utf-8"))

@@ -149,6 +149,13 @@ def _language_files(index_dir: Path, code: str, language: dict) -> list[Path]:
             *sorted((index_dir / "fragment").glob(f"{code}_*.pf_fragment"))]
 
 
+def index_copy(html: str) -> str | None:
+    """Return what Pagefind reads of a page (``indexable``), or None for a page it does not index (no main content
+    marked ``data-pagefind-body``: the statements, the open-data page, the search page). Two pages with the same
+    copy add the same to the index."""
+    return indexable(html) if "data-pagefind-body" in html else None
+
+
 def copy_indexable(site_dir: Path, copies: Path, skip: Collection[str] = ()) -> Iterator[Path]:
     """Write into ``copies`` what Pagefind reads of each page of ``site_dir`` that has content to index, a folder
     for each language (``copies/zh/zh/about/index.html``) but those in ``skip``; yield each folder once it is
@@ -161,11 +168,11 @@ def copy_indexable(site_dir: Path, copies: Path, skip: Collection[str] = ()) -> 
             continue
         folder, written = copies / lang, False
         for page in files:
-            html = page.read_text(encoding="utf-8")
-            if "data-pagefind-body" in html:
+            read = index_copy(page.read_text(encoding="utf-8"))
+            if read is not None:
                 copy = folder / page.relative_to(site_dir)
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(indexable(html), encoding="utf-8")
+                copy.write_text(read, encoding="utf-8")
                 written = True
         if written:
             yield folder
