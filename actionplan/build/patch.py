@@ -33,7 +33,7 @@ from ..content.markdown import LinkTargets, RenderedTexts
 from ..checks.validate import link_targets, validate_entries
 from ..site.table_files import write_table_files
 from ..site.write import discard, stage_dir
-from ..site.data.files import DataFiles, with_catalog, write_data
+from ..site.data.files import DataFiles, with_catalog
 
 
 
@@ -117,24 +117,25 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
         return None  # a goal's entries are cut into parts differently: entries' links move
     report.timings["validate"] = time.perf_counter() - started
 
-    # The data files hold the entries too; the open-data page lists their sizes. Entries a kept build withheld are
-    # read back from the site.
-    started = time.perf_counter()
-    data = last.data.make(corpus, _links(last).entry_pages, last.texts, last.out_dir)
-    planned = with_catalog(planned, data.catalog)
-    report.timings["data"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    hashes = Fingerprints(corpus, set(), last.code, _links(last).entry_pages, known=last.fingerprints, same_site=True)
-    # Here and in rendering, forking the preview, which holds the whole site, would cost more than the work.
-    fingerprints, facets = hashes.of_pages(planned, corpus, workers=1)
-    changed = [page for page in planned if fingerprints[page.output_file] != state.pages.get(page.output_file)]
-    position = _positions(last)
-    pages = list(last.pages)
-    for page in planned:
-        pages[position[page.path]] = page
     staging = stage_dir(last.out_dir)
     try:
+        # The data files hold the entries too; the open-data page lists their sizes. Entries a kept build withheld
+        # are read back from the site.
+        started = time.perf_counter()
+        data = last.data.make(corpus, _links(last).entry_pages, last.texts, staging, last.out_dir)
+        planned = with_catalog(planned, data.catalog)
+        report.timings["data"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        hashes = Fingerprints(corpus, set(), last.code, _links(last).entry_pages, known=last.fingerprints,
+                              same_site=True)
+        # Here and in rendering, forking the preview, which holds the whole site, would cost more than the work.
+        fingerprints, facets = hashes.of_pages(planned, corpus, workers=1)
+        changed = [page for page in planned if fingerprints[page.output_file] != state.pages.get(page.output_file)]
+        position = _positions(last)
+        pages = list(last.pages)
+        for page in planned:
+            pages[position[page.path]] = page
         try:
             rendered = render_pages(changed, corpus, last.env, last.versions, facets, staging, site=_links(last),
                                     texts=last.texts, keep_texts=True, workers=1)
@@ -144,9 +145,8 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
         started = time.perf_counter()
         # The tables of the quarters edited are written anew too, so that they never lag behind the pages.
         tables = write_table_files(staging, corpus, scope.quarters)
-        write_data(staging, data.files)
         # Every file is written before any replaces its old self: a failure leaves the site as it was.
-        for output in [*rendered, *tables, *data.files]:
+        for output in [*rendered, *tables, *data.written]:
             (last.out_dir / output).parent.mkdir(parents=True, exist_ok=True)  # a measure's first feed, say
             os.replace(staging / output, last.out_dir / output)
     finally:
@@ -156,7 +156,7 @@ def patch(last: LastBuild, saved: set[Path], strict: bool = False) -> BuildRepor
     state.sources.update(edited)  # the record's overall hash is left to ``LastBuild.save``
     state.pages.update(fingerprints)
     last.data.settle(data)
-    for output in [*rendered, *tables, *data.files]:
+    for output in [*rendered, *tables, *data.written]:
         stat = (last.out_dir / output).stat()
         state.outputs[Path(output).as_posix()] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
     last.corpus, last.pages, last.fingerprints = corpus, pages, hashes

@@ -25,7 +25,7 @@ from ..content.guide import load_guide
 from ..content.markdown import RenderedTexts
 from ..content.models import Corpus
 from ..site.admin import write_admin
-from ..site.data.files import DataFiles, DataUpdate, with_catalog, write_data
+from ..site.data.files import DataFiles, DataUpdate, with_catalog
 from ..site.render import TEMPLATE_ERRORS, SiteLinks, asset_versions, make_environment, render_all
 from ..site.routes import PageSpec, plan_routes
 from ..site.search import SearchIndexFailed, index_search
@@ -54,16 +54,16 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         corpus, pages = _load(project, report.problems, report.timings, texts, reuse)
         raise_if_failed(report.problems, strict)
         assert corpus is not None
-        data_files, pages = _data(data, corpus, pages, texts, out_dir, report)
 
         # Whatever happens from here on, even an exception nobody anticipated or Ctrl-C, the staging folder goes and
         # out_dir stays as it was; after a successful swap the staging folder has become out_dir and is not there.
         staging = stage_dir(out_dir)
         try:
+            data_files, pages = _data(data, corpus, pages, texts, staging, out_dir, report)
             env = make_environment(project.templates, reuse.compiled_templates() if reuse is not None else None)
             links = SiteLinks.of(pages)
             rendered, reused, facets = _render(project, env, corpus, pages, links, staging, texts, reuse, report)
-            _write(project, env, corpus, staging, out_dir, rendered, reused, data_files.files, report)
+            _write(project, env, corpus, staging, out_dir, rendered, reused, data_files, report)
             if search and not (reuse is not None and reuse.index_kept(staging, rendered, facets, report)):
                 started = time.perf_counter()
                 report.search_summary = index_search(staging, facets)
@@ -119,12 +119,13 @@ def _load(project: Project, problems: Problems, timings: dict[str, float], texts
     return (None, []) if problems else (corpus, pages)
 
 
-def _data(data: DataFiles, corpus: Corpus, pages: list[PageSpec], texts: RenderedTexts, out_dir: Path,
+def _data(data: DataFiles, corpus: Corpus, pages: list[PageSpec], texts: RenderedTexts, staging: Path, out_dir: Path,
           report: BuildReport) -> tuple[DataUpdate, list[PageSpec]]:
-    """Make every data file (``site/data``) of the corpus; return them, and the pages with the open-data page given
-    their sizes. Entries a kept build withheld are read back from ``out_dir``, the site it built."""
+    """Write every data file (``site/data``) of the corpus into ``staging``; return what was made, and the pages
+    with the open-data page given the files' sizes. Entries a kept build withheld are read back from ``out_dir``,
+    the site it built."""
     started = time.perf_counter()
-    made = data.make(corpus, SiteLinks.of(pages).entry_pages, texts, out_dir, everything=True)
+    made = data.make(corpus, SiteLinks.of(pages).entry_pages, texts, staging, out_dir, everything=True)
     report.timings["data"] = time.perf_counter() - started
     return made, with_catalog(pages, made.catalog)
 
@@ -148,9 +149,9 @@ def _render(project: Project, env: Environment, corpus: Corpus, pages: list[Page
 
 
 def _write(project: Project, env: Environment, corpus: Corpus, staging: Path, out_dir: Path, rendered: list,
-           reused: list[str], data_files: dict[str, bytes], report: BuildReport) -> None:
-    """Write beside the rendered pages the root redirect, the static files, the pages taken from the old site, the
-    editors' form, the data files and each quarter's tracking table."""
+           reused: list[str], data_files: DataUpdate, report: BuildReport) -> None:
+    """Write beside the rendered pages and the data files the root redirect, the static files, the pages taken from
+    the old site, the editors' form and each quarter's tracking table."""
     started = time.perf_counter()
     try:
         redirect = env.get_template("redirect.html").render(target=corpus.site.base_path + "zh/").encode()
@@ -158,7 +159,7 @@ def _write(project: Project, env: Environment, corpus: Corpus, staging: Path, ou
         raise template_failed(report.problems, err, project.templates) from err
     report.files = len(rendered) + write_site(project.static, redirect, staging, reused, out_dir)
     report.files += write_admin(staging, corpus)  # the editors' form at /admin/ (Decap CMS)
-    report.files += write_data(staging, data_files)  # datasets and feeds at /data/, /feeds/ (site/data/)
+    report.files += len(data_files.written)  # datasets and feeds at /data/, /feeds/ (site/data/), written already
     report.files += len(write_table_files(staging, corpus))  # each quarter's tracking table, .odt and .docx
     report.timings["write"] = time.perf_counter() - started
 

@@ -61,8 +61,8 @@ class Reuse:
         self.fresh = fresh
         self.texts = RenderedTexts()
         """The HTML of the content's texts, made once for the build."""
-        self.data = DataFiles()
-        """The data files, as the build makes them."""
+        self.data = DataFiles(keep=self.keep_texts)
+        """The data files, as the build makes them; a build kept in memory keeps its rows' encodings too."""
 
     # 1. Before loading anything.
     def begin(self, project: Project, out_dir: Path, strict: bool, search: bool, report: BuildReport) -> bool:

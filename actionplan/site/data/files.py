@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ...content.markdown import RenderedTexts
 from ...content.models import Corpus, Outcome, Text
-from .addresses import FORMATS, Urls, dataset_path, site_base, slice_path
+from .addresses import DATA, FORMATS, Urls, dataset_path, site_base, slice_path
 from .feeds import FeedSpec, feed_bytes, feed_specs
-from .formats import Encoded, csv_document, encode_row, json_document, ods_document
+from .formats import ENCODERS, Encoded, csv_document, encode_row, json_document, ods_document
 from .package import PACKAGE, CatalogEntry, catalog_entry, package_bytes
 from .tables import DATASETS, OUTCOME_FIELDS, Field, outcome_rows
 
@@ -48,10 +48,10 @@ class _Made:
 
 @dataclass(frozen=True)
 class DataUpdate:
-    """The data files made from a corpus: those to write, and what each file now on the site was made of."""
+    """The data files made from a corpus: those written, and what each file of the site is then made of."""
 
-    files: dict[str, bytes]
-    """By path below the site's root."""
+    written: list[str]
+    """The files written, by path below the site's root."""
     catalog: Catalog
     made: dict[str, _Made]
 
@@ -60,9 +60,12 @@ class DataFiles:
     """The data files and feeds of a site, made from its corpus, with what each file on the site was made of: making
     them again after an edit encodes only the rows that changed and gives only the files that changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = False) -> None:
+        self.keep = keep
+        """Whether each row's encodings are kept for the next making: a preview's build, which patches after it. A
+        build made once does without (on the 20-year archive they are some 300 MB)."""
         self._rows: dict[tuple[Field, ...], dict[tuple, Encoded]] = {}
-        """Each row's encodings, by the fields of its table and the row."""
+        """Each row's encodings, by the fields of its table and the row (kept only with ``keep``)."""
         self._made: dict[str, _Made] = {}
         """What each file on the site was made of, by path below the site's root (``settle``)."""
         self._now: dict[str, _Made] = {}
@@ -74,13 +77,14 @@ class DataFiles:
         each quarter's rows (by the quarter and the dataset's name), with the Outcomes they were made of."""
 
     def make(self, corpus: Corpus, entry_pages: dict[tuple[str, str, str, str], str], texts: RenderedTexts,
-             site: Path | None = None, everything: bool = False) -> DataUpdate:
-        """Make the data files of ``corpus``, whose entries are shown on the goal pages ``entry_pages`` names (by
-        entry key): every file with ``everything`` (a site built anew), else those whose bytes are not those of the
-        site as last ``settle``d. Entries that a kept build withheld (``build.kept_build``) are read back from the
+             into: Path, site: Path | None = None, everything: bool = False) -> DataUpdate:
+        """Write into the folder ``into`` the data files of ``corpus``, whose entries are shown on the goal pages
+        ``entry_pages`` names (by entry key): every file with ``everything`` (a site built anew), else those whose
+        bytes are not those of the site as last ``settle``d. Each is written as it is made, so that no more than one
+        is held at a time. Entries that a kept build withheld (``build.kept_build``) are read back from the
         ``site`` it built. The entries' HTML in the feeds comes from ``texts``."""
         before = {} if everything else self._made
-        self._now = dict(before)
+        self._now, self._into, self._written = dict(before), into, []
         corpus = whole(corpus, site)
         urls = Urls(site_base(corpus.site), entry_pages)
         context = (corpus.site, corpus.strings, corpus.agencies, corpus.plans, entry_pages)
@@ -93,28 +97,30 @@ class DataFiles:
         # The pages' CSV hold the entries' rows again, as the outcomes dataset has them.
         entry_rows = dict(zip(map(id, corpus.outcomes), next((rows for d, rows in tables if d.rows is outcome_rows), ())))
         slices = _slices(corpus, entry_rows)
-        self._encode([(dataset.fields, rows) for dataset, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
-        made: dict[str, bytes] = {}
+        if self.keep:
+            self._encode([(d.fields, rows) for d, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
         entries = []
         for dataset, rows in tables:
-            updated = dataset.updated(corpus)
-            self._file(made, dataset_path(dataset.name, "csv"), rows, lambda: csv_document(dataset.fields, self._codes(dataset.fields, rows)))
-            self._file(made, dataset_path(dataset.name, "json"), rows, lambda: json_document(self._codes(dataset.fields, rows)))
-            self._file(made, dataset_path(dataset.name, "ods"), (dataset.title.zh, updated, rows),
-                       lambda: ods_document(dataset.name, dataset.title.zh, dataset.fields,
-                                            self._codes(dataset.fields, rows), updated))
+            updated, fields = dataset.updated(corpus), dataset.fields
+            self._file(dataset_path(dataset.name, "csv"), rows, lambda: csv_document(fields, self._codes(fields, rows, "csv")))
+            self._file(dataset_path(dataset.name, "json"), rows, lambda: json_document(self._codes(fields, rows, "json")))
+            self._file(dataset_path(dataset.name, "ods"), (dataset.title.zh, updated, rows),
+                       lambda: ods_document(dataset.name, dataset.title.zh, fields, self._codes(fields, rows, "ods"), updated))
             entries.append(catalog_entry(dataset, updated, len(rows), self._sizes()))
         for path, rows in slices.items():
-            self._file(made, path, rows, lambda: csv_document(OUTCOME_FIELDS, self._codes(OUTCOME_FIELDS, rows)))
+            self._file(path, rows, lambda: csv_document(OUTCOME_FIELDS, self._codes(OUTCOME_FIELDS, rows, "csv")))
         digests = {path: (self._now[path].size, self._now[path].sha256)
                    for dataset, _ in tables for path in (dataset_path(dataset.name, fmt) for fmt in FORMATS)}
-        self._file(made, PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
+        self._file(PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
                    lambda: package_bytes(corpus, tuple(entries), digests))
         specs = feed_specs(corpus, urls, texts, _Known(by_entry, self._by_entry))
-        self._feeds(made, specs)
+        for spec in specs:
+            self._file(spec.path, spec, lambda: feed_bytes(spec))
+        if not self.keep:
+            self._by_entry = {}
         kept = {*digests, *slices, PACKAGE, *(spec.path for spec in specs)}
-        now, self._now = self._now, {}
-        return DataUpdate(made, Catalog(tuple(entries), now[PACKAGE].size),
+        now, written, self._now, self._written = self._now, self._written, {}, []
+        return DataUpdate(written, Catalog(tuple(entries), now[PACKAGE].size),
                           {path: m for path, m in now.items() if path in kept})
 
     def settle(self, update: DataUpdate) -> None:
@@ -147,29 +153,29 @@ class DataFiles:
             wanted[fields][row] = encode_row(fields, row)
         self._rows = wanted  # type: ignore[assignment]
 
-    def _codes(self, fields: tuple[Field, ...], rows: tuple[tuple, ...]) -> list[Encoded]:
-        found = self._rows[fields]
-        return [found[row] for row in rows]
+    def _codes(self, fields: tuple[Field, ...], rows: tuple[tuple, ...], fmt: str) -> list[str]:
+        """Return the rows as the format ``fmt`` writes them: encoded before (``keep``), or now."""
+        if not self.keep:
+            return [ENCODERS[fmt](fields, row) for row in rows]
+        found, which = self._rows[fields], FORMATS.index(fmt)
+        return [found[row][which] for row in rows]
 
-    def _file(self, made: dict[str, bytes], path: str, inputs: object, make) -> None:
-        """Make the file at ``path`` into ``made`` unless it was last made of the same ``inputs``."""
+    def _file(self, path: str, inputs: object, make) -> None:
+        """Make and write the file at ``path`` unless it was last made of the same ``inputs``."""
         last = self._now.get(path)
         if last is not None and last.inputs == inputs:
             return
-        data = made[path] = make()
-        self._now[path] = _Made(inputs, len(data), hashlib.sha256(data).hexdigest())
+        data = make()
+        target = self._into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self._written.append(path)
+        # A feed is not in the data package: its hash is not needed.
+        self._now[path] = _Made(inputs, len(data), hashlib.sha256(data).hexdigest() if path.startswith(DATA) else "")
 
     def _sizes(self) -> dict[str, int]:
         return {path: m.size for path, m in self._now.items()}
 
-    def _feeds(self, made: dict[str, bytes], specs: list[FeedSpec]) -> None:
-        """Make the feeds whose entries or titles changed."""
-        for spec in specs:
-            last = self._now.get(spec.path)
-            if last is not None and last.inputs == spec:
-                continue
-            data = made[spec.path] = feed_bytes(spec)
-            self._now[spec.path] = _Made(spec, len(data), "")
 
 
 @dataclass(frozen=True)
@@ -234,15 +240,6 @@ def whole(corpus: Corpus, site: Path | None) -> Corpus:
                        outcome.updated, Path(), None, {})
 
     return dataclasses.replace(corpus, outcomes=tuple(map(read_back, corpus.outcomes)))
-
-
-def write_data(staging: Path, files: dict[str, bytes]) -> int:
-    """Write data files (``DataFiles.make``'s) into the site being built in ``staging``; return how many."""
-    for path, data in files.items():
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return len(files)
 
 
 def with_catalog(pages: list, catalog: Catalog) -> list:

@@ -43,48 +43,67 @@ _records = csv.writer(_record, lineterminator="\r\n")
 _json = json.JSONEncoder(ensure_ascii=False)
 
 
-def encode_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> Encoded:
-    """Return a row of a table of ``fields`` as each format writes it."""
+def csv_record(fields: tuple[Field, ...], row: tuple[Value, ...]) -> str:
+    """Return a row as a CSV record, with its CRLF."""
     _record.seek(0)
     _record.truncate()
     _records.writerow([_cell(value) for value in row])
+    return _record.getvalue()
+
+
+def json_object(fields: tuple[Field, ...], row: tuple[Value, ...]) -> str:
+    """Return a row as a JSON object keyed by the fields' names; dates as ISO 8601."""
     values = (value.isoformat() if isinstance(value, date) else value for value in row)
-    return Encoded(_record.getvalue(), _json.encode(dict(zip([f.name for f in fields], values, strict=True))), _row(row))
+    return _json.encode(dict(zip([f.name for f in fields], values, strict=True)))
 
 
-def csv_document(fields: tuple[Field, ...], rows: Iterable[Encoded]) -> bytes:
-    """Return encoded rows as CSV: UTF-8 with a byte-order mark, a header of the fields' names, CRLF after each
-    record (a line break inside a quoted text stays as the content writes it)."""
+def ods_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> str:
+    """Return a row as an ODS table row."""
+    return _row(row)
+
+
+ENCODERS = {"csv": csv_record, "json": json_object, "ods": ods_row}
+"""How each format writes one row: ``Encoded`` holds their three strings, in this order."""
+
+
+def encode_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> Encoded:
+    """Return a row of a table of ``fields`` as each format writes it."""
+    return Encoded(*(encode(fields, row) for encode in ENCODERS.values()))
+
+
+def csv_document(fields: tuple[Field, ...], records: Iterable[str]) -> bytes:
+    """Return CSV records (``csv_record``) as CSV: UTF-8 with a byte-order mark, a header of the fields' names, CRLF
+    after each record (a line break inside a quoted text stays as the content writes it)."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(field.name for field in fields)
-    return (BOM + header.getvalue() + "".join(row.csv for row in rows)).encode("utf-8")
+    return (BOM + header.getvalue() + "".join(records)).encode("utf-8")
 
 
-def json_document(rows: Iterable[Encoded]) -> bytes:
-    """Return encoded rows as a JSON array of objects keyed by the fields' names, one row a line; dates as ISO 8601."""
-    lines = [row.json for row in rows]
+def json_document(objects: Iterable[str]) -> bytes:
+    """Return JSON objects (``json_object``) as a JSON array, one row a line."""
+    lines = list(objects)
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8") if lines else b"[]\n"
 
 
 def csv_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
     """Return the rows as CSV (``csv_document``)."""
-    return csv_document(fields, (encode_row(fields, row) for row in rows))
+    return csv_document(fields, (csv_record(fields, row) for row in rows))
 
 
 def json_bytes(fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]]) -> bytes:
     """Return the rows as JSON (``json_document``)."""
-    return json_document(encode_row(fields, row) for row in rows)
+    return json_document(json_object(fields, row) for row in rows)
 
 
 def ods_bytes(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[tuple[Value, ...]], updated: date,
               language: str = "zh-TW") -> bytes:
     """Return the rows as an OpenDocument spreadsheet (``ods_document``)."""
-    return ods_document(name, title, fields, [encode_row(fields, row) for row in rows], updated, language)
+    return ods_document(name, title, fields, [_row(row) for row in rows], updated, language)
 
 
-def ods_document(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[Encoded], updated: date,
+def ods_document(name: str, title: str, fields: tuple[Field, ...], rows: Iterable[str], updated: date,
                  language: str = "zh-TW") -> bytes:
-    """Return encoded rows as an OpenDocument spreadsheet of one sheet, ``name``: a header row of the fields' names,
+    """Return table rows (``ods_row``) as an OpenDocument spreadsheet of one sheet, ``name``: a header row of the fields' names,
     then the rows, dates and numbers as typed cells. Its metadata carries ``updated`` as the document's dates and
     no time of its making; the zip's members are stored with a fixed time, in a fixed order."""
     # The table goes into content.xml as text: odfdo's cells, and lxml moving a parsed table into the document, take
@@ -92,7 +111,7 @@ def ods_document(name: str, title: str, fields: tuple[Field, ...], rows: Iterabl
     lines = [f'<table:table table:name="{_attribute(name)}">',
              f'<table:table-column table:number-columns-repeated="{len(fields)}"/>',
              _row([field.name for field in fields])]
-    lines += [row.ods for row in rows]
+    lines += rows
     lines.append("</table:table>")
     return _fixed_zip(_blank(title, updated, language), "".join(lines).encode("utf-8"))
 
