@@ -9,18 +9,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
+from ...base.parallel import ordered_map
 from ...content.markdown import RenderedTexts
 from ...content.models import Corpus, Outcome, Text
 from .addresses import DATA, FORMATS, Urls, dataset_path, site_base, slice_path
 from .feeds import FeedSpec, feed_bytes, feed_specs
 from .formats import ENCODERS, Encoded, csv_document, encode_row, json_document, ods_document
 from .package import PACKAGE, CatalogEntry, catalog_entry, package_bytes
-from .tables import DATASETS, OUTCOME_FIELDS, Field, outcome_rows
+from .tables import DATASETS, OUTCOME_FIELDS, Dataset, Field, outcome_rows
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class DataFiles:
         """What each file on the site was made of, by path below the site's root (``settle``)."""
         self._now: dict[str, _Made] = {}
         """While making: what each file is made of so far."""
+        self._memo: dict[str, dict[int, str]] = {}
+        """While making, without ``keep``: each row's encodings made so far, by format and the id of the row."""
         self._context: tuple = ()
         """What an entry's row and feed entries follow from besides the entry: the agencies, strings, addresses."""
         self._by_entry: dict[tuple[int, str], tuple[Outcome, object]] = {}
@@ -84,7 +88,7 @@ class DataFiles:
         is held at a time. Entries that a kept build withheld (``build.kept_build``) are read back from the
         ``site`` it built. The entries' HTML in the feeds comes from ``texts``."""
         before = {} if everything else self._made
-        self._now, self._into, self._written = dict(before), into, []
+        self._now, self._into, self._written, self._memo = dict(before), into, [], {}
         corpus = whole(corpus, site)
         urls = Urls(site_base(corpus.site), entry_pages)
         context = (corpus.site, corpus.strings, corpus.agencies, corpus.plans, entry_pages)
@@ -99,27 +103,26 @@ class DataFiles:
         slices = _slices(corpus, entry_rows)
         if self.keep:
             self._encode([(d.fields, rows) for d, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
-        entries = []
+        jobs = []
         for dataset, rows in tables:
-            updated, fields = dataset.updated(corpus), dataset.fields
-            self._file(dataset_path(dataset.name, "csv"), rows, lambda: csv_document(fields, self._codes(fields, rows, "csv")))
-            self._file(dataset_path(dataset.name, "json"), rows, lambda: json_document(self._codes(fields, rows, "json")))
-            self._file(dataset_path(dataset.name, "ods"), (dataset.title.zh, updated, rows),
-                       lambda: ods_document(dataset.name, dataset.title.zh, fields, self._codes(fields, rows, "ods"), updated))
-            entries.append(catalog_entry(dataset, updated, len(rows), self._sizes()))
-        for path, rows in slices.items():
-            self._file(path, rows, lambda: csv_document(OUTCOME_FIELDS, self._codes(OUTCOME_FIELDS, rows, "csv")))
+            updated = dataset.updated(corpus)
+            jobs += [(dataset_path(dataset.name, "csv"), rows, partial(self._csv, dataset.fields, rows)),
+                     (dataset_path(dataset.name, "json"), rows, partial(self._json, dataset.fields, rows)),
+                     (dataset_path(dataset.name, "ods"), (dataset.title.zh, updated, rows),
+                      partial(self._ods, dataset, rows, updated))]
+        self._run(jobs, per_worker=1)  # a few files, the largest a third of the work
+        specs = feed_specs(corpus, urls, texts, _Known(by_entry, self._by_entry))
+        self._run([(path, rows, partial(self._csv, OUTCOME_FIELDS, rows)) for path, rows in slices.items()]
+                  + [(spec.path, spec, partial(feed_bytes, spec)) for spec in specs])
+        entries = [catalog_entry(dataset, dataset.updated(corpus), len(rows), self._sizes()) for dataset, rows in tables]
         digests = {path: (self._now[path].size, self._now[path].sha256)
                    for dataset, _ in tables for path in (dataset_path(dataset.name, fmt) for fmt in FORMATS)}
-        self._file(PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
-                   lambda: package_bytes(corpus, tuple(entries), digests))
-        specs = feed_specs(corpus, urls, texts, _Known(by_entry, self._by_entry))
-        for spec in specs:
-            self._file(spec.path, spec, lambda: feed_bytes(spec))
+        self._run([(PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
+                    partial(package_bytes, corpus, tuple(entries), digests))])
         if not self.keep:
             self._by_entry = {}
         kept = {*digests, *slices, PACKAGE, *(spec.path for spec in specs)}
-        now, written, self._now, self._written = self._now, self._written, {}, []
+        now, written, self._now, self._written, self._memo = self._now, self._written, {}, [], {}
         return DataUpdate(written, Catalog(tuple(entries), now[PACKAGE].size),
                           {path: m for path, m in now.items() if path in kept})
 
@@ -156,22 +159,43 @@ class DataFiles:
     def _codes(self, fields: tuple[Field, ...], rows: tuple[tuple, ...], fmt: str) -> list[str]:
         """Return the rows as the format ``fmt`` writes them: encoded before (``keep``), or now."""
         if not self.keep:
-            return [ENCODERS[fmt](fields, row) for row in rows]
+            # An entry's row is in the outcomes dataset and in three pages' CSV: encoded once for the four.
+            encode, memo = ENCODERS[fmt], self._memo.setdefault(fmt, {})
+            return [memo[id(row)] if id(row) in memo else memo.setdefault(id(row), encode(fields, row)) for row in rows]
         found, which = self._rows[fields], FORMATS.index(fmt)
         return [found[row][which] for row in rows]
 
-    def _file(self, path: str, inputs: object, make) -> None:
-        """Make and write the file at ``path`` unless it was last made of the same ``inputs``."""
-        last = self._now.get(path)
-        if last is not None and last.inputs == inputs:
-            return
+    def _csv(self, fields: tuple[Field, ...], rows: tuple[tuple, ...]) -> bytes:
+        return csv_document(fields, self._codes(fields, rows, "csv"))
+
+    def _json(self, fields: tuple[Field, ...], rows: tuple[tuple, ...]) -> bytes:
+        return json_document(self._codes(fields, rows, "json"))
+
+    def _ods(self, dataset: Dataset, rows: tuple[tuple, ...], updated: date) -> bytes:
+        return ods_document(dataset.name, dataset.title.zh, dataset.fields, self._codes(dataset.fields, rows, "ods"),
+                            updated)
+
+    def _run(self, jobs: list[tuple[str, object, Callable[[], bytes]]], per_worker: int | None = None) -> None:
+        """Make and write each file (path, inputs, maker) unless it was last made of the same inputs. A build made
+        once spreads the files over the cores: each worker writes its files and sends back their sizes and hashes
+        only (the files of the 20-year archive are 327 MB)."""
+        todo = [job for job in jobs if (last := self._now.get(job[0])) is None or last.inputs != job[1]]
+        if self.keep:  # a preview's process holds the whole site: forking it costs more than the work left
+            done = [self._write(path, make) for path, _, make in todo]
+        else:
+            done = ordered_map(lambda job: self._write(job[0], job[2]), todo, per_worker=per_worker)
+        for (path, inputs, _), (size, sha256) in zip(todo, done):
+            self._now[path] = _Made(inputs, size, sha256)
+            self._written.append(path)
+
+    def _write(self, path: str, make: Callable[[], bytes]) -> tuple[int, str]:
+        """Make the file at ``path`` and write it; return its size and SHA-256 (none for a feed, which the data
+        package does not list)."""
         data = make()
         target = self._into / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        self._written.append(path)
-        # A feed is not in the data package: its hash is not needed.
-        self._now[path] = _Made(inputs, len(data), hashlib.sha256(data).hexdigest() if path.startswith(DATA) else "")
+        return len(data), hashlib.sha256(data).hexdigest() if path.startswith(DATA) else ""
 
     def _sizes(self) -> dict[str, int]:
         return {path: m.size for path, m in self._now.items()}
