@@ -1,5 +1,5 @@
-"""The build, top to bottom: read and load the content, validate it, plan the pages, render them, write the site
-beside the old one, index it for search, swap it in.
+"""The build, top to bottom: read and load the content, validate it, plan the pages, make the data files, render the
+pages, write the rest of the site beside the old one, index it for search, swap it in.
 
 A cold build is these stages and nothing else. A build that may use again what the last one made is given a
 ``Reuse`` (``reuse.py``): the stages ask it, at a few named points, what they can skip, and it records what they made
