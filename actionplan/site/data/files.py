@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -20,7 +20,7 @@ from ...content.markdown import RenderedTexts
 from ...content.models import Corpus, Outcome, Text
 from .addresses import DATA, FORMATS, Urls, dataset_path, site_base, slice_path
 from .feeds import FeedSpec, feed_bytes, feed_specs
-from .formats import ENCODERS, Encoded, csv_document, encode_row, json_document, ods_document
+from .formats import ENCODERS, csv_document, json_document, ods_document
 from .package import PACKAGE, CatalogEntry, catalog_entry, package_bytes
 from .tables import DATASETS, OUTCOME_FIELDS, Dataset, Field, outcome_rows
 
@@ -71,14 +71,15 @@ class DataFiles:
         self.keep = keep
         """Whether each row's encodings are kept for the next making: a preview's build, which patches after it. A
         build made once does without (on the 20-year archive they are some 300 MB)."""
-        self._rows: dict[tuple[Field, ...], dict[tuple, Encoded]] = {}
-        """Each row's encodings, by the fields of its table and the row (kept only with ``keep``)."""
+        self._encoded: dict[tuple[str, tuple[Field, ...]], dict[tuple, str]] = {}
+        """Each row as each format writes it, by the format and the fields of its table, and the row: those of the
+        last making (only with ``keep``)."""
         self._made: dict[str, _Made] = {}
         """What each file on the site was made of, by path below the site's root (``settle``)."""
         self._now: dict[str, _Made] = {}
         """While making: what each file is made of so far."""
-        self._memo: dict[str, dict[int, str]] = {}
-        """While making, without ``keep``: each row's encodings made so far, by format and the id of the row."""
+        self._encoding: dict[tuple[str, tuple[Field, ...]], dict[tuple, str]] = {}
+        """While making: the rows encoded so far, as ``_encoded``."""
         self._context: tuple = ()
         """What an entry's row and feed entries follow from besides the entry: the agencies, strings, addresses."""
         self._by_entry: dict[tuple[int, str], tuple[Outcome, object]] = {}
@@ -93,7 +94,7 @@ class DataFiles:
         is held at a time. Entries that a kept build withheld (``build.kept_build``) are read back from the
         ``site`` it built. The entries' HTML in the feeds comes from ``texts``."""
         before = {} if everything else self._made
-        self._now, self._into, self._written, self._memo = dict(before), into, [], {}
+        self._now, self._into, self._written, self._encoding = dict(before), into, [], {}
         corpus = whole(corpus, site)
         urls = Urls(site_base(corpus.site), entry_pages)
         context = (corpus.site, corpus.strings, corpus.agencies, corpus.plans, entry_pages)
@@ -106,8 +107,6 @@ class DataFiles:
         # The pages' CSV hold the entries' rows again, as the outcomes dataset has them.
         entry_rows = dict(zip(map(id, corpus.outcomes), next((rows for d, rows in tables if d.rows is outcome_rows), ())))
         slices = _slices(corpus, entry_rows)
-        if self.keep:
-            self._encode([(d.fields, rows) for d, rows in tables] + [(OUTCOME_FIELDS, rows) for rows in slices.values()])
         jobs = []
         for dataset, rows in tables:
             updated = dataset.updated(corpus)
@@ -120,15 +119,17 @@ class DataFiles:
         specs = feed_specs(corpus, urls, texts, _Known(by_entry, self._by_entry))
         self._run([(path, rows, partial(self._csv, OUTCOME_FIELDS, rows)) for path, rows in slices.items()]
                   + [(spec.path, spec, partial(feed_bytes, spec)) for spec in specs], spread)
-        entries = [catalog_entry(dataset, dataset.updated(corpus), len(rows), self._sizes()) for dataset, rows in tables]
+        sizes = {path: made.size for path, made in self._now.items()}
+        entries = [catalog_entry(dataset, dataset.updated(corpus), len(rows), sizes) for dataset, rows in tables]
         digests = {path: (self._now[path].size, self._now[path].sha256)
                    for dataset, _ in tables for path in (dataset_path(dataset.name, fmt) for fmt in FORMATS)}
         self._run([(PACKAGE, (corpus.site, tuple(entries), tuple(sorted(digests.items()))),
                     partial(package_bytes, corpus, tuple(entries), digests))], spread=False)
         if not self.keep:
             self._by_entry = {}
+        self._encoded = self._encoding if self.keep else {}  # the rows of this making only: the others are gone
         kept = {*digests, *slices, PACKAGE, *(spec.path for spec in specs)}
-        now, written, self._now, self._written, self._memo = self._now, self._written, {}, [], {}
+        now, written, self._now, self._written, self._encoding = self._now, self._written, {}, [], {}
         return DataUpdate(written, Catalog(tuple(entries), now[PACKAGE].size),
                           {path: m for path, m in now.items() if path in kept})
 
@@ -149,27 +150,16 @@ class DataFiles:
                 (quarter, dataset.name), tuple(outcomes), lambda _: tuple(dataset.quarter_rows(corpus, quarter, urls))))
         return tuple(dataset.rows(corpus, urls))
 
-    def _encode(self, tables: list[tuple[tuple[Field, ...], Iterable[tuple]]]) -> None:
-        """Encode the rows not encoded before; forget the rows not among them. (Spreading the encoding over the cores
-        took longer than doing it here: the encodings of the archive's rows, 300 MB, must come back from the workers.)"""
-        wanted: dict[tuple[Field, ...], dict[tuple, Encoded | None]] = {}
-        for fields, rows in tables:
-            known, found = self._rows.get(fields, {}), wanted.setdefault(fields, {})
-            for row in rows:
-                found[row] = known.get(row)
-        todo = [(fields, row) for fields, found in wanted.items() for row, codes in found.items() if codes is None]
-        for fields, row in todo:
-            wanted[fields][row] = encode_row(fields, row)
-        self._rows = wanted  # type: ignore[assignment]
-
     def _codes(self, fields: tuple[Field, ...], rows: tuple[tuple, ...], fmt: str) -> list[str]:
-        """Return the rows as the format ``fmt`` writes them: encoded before (``keep``), or now."""
-        if not self.keep:
-            # An entry's row is in the outcomes dataset and in three pages' CSV: encoded once for the four.
-            encode, memo = ENCODERS[fmt], self._memo.setdefault(fmt, {})
-            return [memo[id(row)] if id(row) in memo else memo.setdefault(id(row), encode(fields, row)) for row in rows]
-        found, which = self._rows[fields], FORMATS.index(fmt)
-        return [found[row][which] for row in rows]
+        """Return the rows as the format ``fmt`` writes them, each row encoded once: an entry's row is in the outcomes
+        dataset and in three pages' CSV, and a preview's build (``keep``) takes again the rows its last making
+        encoded, so that an edit encodes only the rows it changed."""
+        encode, last = ENCODERS[fmt], self._encoded.get((fmt, fields), {})
+        now = self._encoding.setdefault((fmt, fields), {})
+        for row in rows:
+            if row not in now:
+                now[row] = last[row] if row in last else encode(fields, row)
+        return [now[row] for row in rows]
 
     def _csv(self, fields: tuple[Field, ...], rows: tuple[tuple, ...]) -> bytes:
         return csv_document(fields, self._codes(fields, rows, "csv"))
@@ -203,10 +193,6 @@ class DataFiles:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return len(data), hashlib.sha256(data).hexdigest() if path.startswith(DATA) else ""
-
-    def _sizes(self) -> dict[str, int]:
-        return {path: m.size for path, m in self._now.items()}
-
 
 
 @dataclass(frozen=True)

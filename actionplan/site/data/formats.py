@@ -10,7 +10,6 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 from collections.abc import Iterable
-from typing import NamedTuple
 from datetime import date, datetime
 
 from .tables import Field, Value
@@ -28,14 +27,6 @@ def _cell(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value.isoformat() if isinstance(value, date) else str(value)
-
-
-class Encoded(NamedTuple):
-    """One row in each format: a CSV record with its CRLF, a JSON object, an ODS table row."""
-
-    csv: str
-    json: str
-    ods: str
 
 
 _record = io.StringIO()
@@ -63,12 +54,7 @@ def ods_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> str:
 
 
 ENCODERS = {"csv": csv_record, "json": json_object, "ods": ods_row}
-"""How each format writes one row: ``Encoded`` holds their three strings, in this order."""
-
-
-def encode_row(fields: tuple[Field, ...], row: tuple[Value, ...]) -> Encoded:
-    """Return a row of a table of ``fields`` as each format writes it."""
-    return Encoded(*(encode(fields, row) for encode in ENCODERS.values()))
+"""How each format writes one row."""
 
 
 def csv_document(fields: tuple[Field, ...], records: Iterable[str]) -> bytes:
