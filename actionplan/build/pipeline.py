@@ -59,9 +59,9 @@ def build(project: Project, out_dir: Path, *, strict: bool = False, search: bool
         # out_dir stays as it was; after a successful swap the staging folder has become out_dir and is not there.
         staging = stage_dir(out_dir)
         try:
-            data_files, pages = _data(data, corpus, pages, texts, staging, out_dir, report)
+            links = SiteLinks.of(pages)  # what the pages link to: the open-data page's sizes, given next, are not of it
+            data_files, pages = _data(data, corpus, pages, links, texts, staging, out_dir, report)
             env = make_environment(project.templates, reuse.compiled_templates() if reuse is not None else None)
-            links = SiteLinks.of(pages)
             rendered, reused, facets = _render(project, env, corpus, pages, links, staging, texts, reuse, report)
             _write(project, env, corpus, staging, out_dir, rendered, reused, data_files, report)
             if search and not (reuse is not None and reuse.index_kept(staging, rendered, facets, report)):
@@ -119,13 +119,13 @@ def _load(project: Project, problems: Problems, timings: dict[str, float], texts
     return (None, []) if problems else (corpus, pages)
 
 
-def _data(data: DataFiles, corpus: Corpus, pages: list[PageSpec], texts: RenderedTexts, staging: Path, out_dir: Path,
-          report: BuildReport) -> tuple[DataUpdate, list[PageSpec]]:
+def _data(data: DataFiles, corpus: Corpus, pages: list[PageSpec], links: SiteLinks, texts: RenderedTexts,
+          staging: Path, out_dir: Path, report: BuildReport) -> tuple[DataUpdate, list[PageSpec]]:
     """Write every data file (``site/data``) of the corpus into ``staging``; return what was made, and the pages
     with the open-data page given the files' sizes. Entries a kept build withheld are read back from ``out_dir``,
     the site it built."""
     started = time.perf_counter()
-    made = data.make(corpus, SiteLinks.of(pages).entry_pages, texts, staging, out_dir, everything=True)
+    made = data.make(corpus, links.entry_pages, texts, staging, out_dir, everything=True)
     report.timings["data"] = time.perf_counter() - started
     return made, with_catalog(pages, made.catalog)
 
