@@ -1,9 +1,8 @@
 """Search quality and weight on the built site: recall, precision and precision@5 per term, and the bytes a
 browser fetches for a first and a second query, asked in headless chromium through the site's own search.
 
-The truth for a term is every page whose indexed text contains it. The indexed text is what Pagefind reads: the
-copy of the page made by ``actionplan.site.search.indexable``, inside ``data-pagefind-body`` and outside
-``data-pagefind-ignore``. A Chinese term counts where it appears as written. An English term counts where its
+The truth for a term is every page whose indexed text contains it: the page's text inside ``data-pagefind-body``
+and outside ``data-pagefind-ignore``, read from the page itself, not from the copy Pagefind reads. A Chinese term counts where it appears as written. An English term counts where its
 words appear in order, each word as any form with the same Snowball stem, which is how Pagefind matches English
 (a reader asking for "counterfeit" wants "counterfeiting" too). The site is asked through ``window.siteSearch``,
 the engine of its search page (static/search.js), and every result is counted, not only the first page of them.
@@ -33,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actionplan.site.search import indexable, pagefind_binary  # noqa: E402
+from actionplan.site.search import pagefind_binary  # noqa: E402
+from actionplan.site.search.copies import standard_ideographs  # noqa: E402
 
 # Terms readers type, each found in the shipped content: IP vocabulary, agencies, enforcement, units of figures.
 CHINESE_TERMS = [
@@ -101,8 +101,16 @@ class _IndexedText(HTMLParser):
         state = (body or "data-pagefind-body" in names, ignored or "data-pagefind-ignore" in names)
         if tag not in self._VOID:
             self.stack.append(state)
+        elif tag == "br" and state == (True, False):
+            self.parts.append(" ")
+
+    _BLOCKS = {"p", "li", "dt", "dd", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "div", "caption", "blockquote",
+               "pre", "address", "figcaption"}
+    """Elements whose end parts the words on either side, as in the copy Pagefind reads (search/copies.py)."""
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self._BLOCKS and self.stack and self.stack[-1] == (True, False):
+            self.parts.append(" ")
         if tag not in self._VOID and self.stack:
             self.stack.pop()
 
@@ -112,11 +120,12 @@ class _IndexedText(HTMLParser):
 
 
 def indexed_text(html: str) -> str:
-    """Return the text Pagefind indexes of a page, as a reader sees it (without the zero-width spaces)."""
+    """Return the text Pagefind indexes of a page as a reader sees it: read from the page itself, not from the copy
+    Pagefind reads, with compatibility ideographs as readers type them (as the copy has them)."""
     reader = _IndexedText()
-    reader.feed(indexable(html))
+    reader.feed(html)
     reader.close()
-    return " ".join("".join(reader.parts).replace("\u200b", "").split())
+    return " ".join(standard_ideographs("".join(reader.parts)).split())
 
 
 def site_path(site: Path, file: Path) -> str:

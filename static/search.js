@@ -1,14 +1,17 @@
 // Site search on Pagefind. The index is built from copies of the pages in which every Han character is a word of
-// its own (actionplan/site/search.py), so a Chinese term is asked for as the exact phrase of its characters: every page
-// that has the term is found, and no page that lacks it. English words typed together are asked for as a phrase
-// too; where no page has the phrase, pages with each of its words are shown, and the status says so.
+// its own (actionplan/site/search/copies.py), so a Chinese term is asked for as the exact phrase of its characters:
+// every page that has the term is found, and no page that lacks it. English words typed together are asked for as
+// a phrase too; where no page has the phrase, pages with each of its words are shown, and the status says so. The
+// index is in shards (five years' quarters, the rest of the site), merged here (actionplan/site/search/pagefind.py).
 // The page is built with DOM calls only (no innerHTML), under the site's Content-Security-Policy.
 (function () {
   "use strict";
 
-  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}"; // as HAN in actionplan/site/search.py
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}"; // as HAN in copies.py
   var HAN_CHAR = new RegExp("[" + HAN + "]", "gu");
   var HAS_HAN = new RegExp("[" + HAN + "]", "u");
+  var STARTS_HAN = new RegExp("^[" + HAN + "]", "u");
+  var SPACE = "\u2063"; // as SPACE in copies.py
   var FILTERS = ["type", "edition", "goal", "agency", "status", "quarter"];
   var PAGE_SIZE = 10;
   var SUBS_SHOWN = 3;
@@ -36,8 +39,8 @@
     return '"' + term.replace(HAN_CHAR, " $& ").trim().replace(/\s+/g, " ") + '"';
   }
 
-  // The phrases Pagefind is asked for. Pagefind makes Chinese punctuation a word of its own, which takes a
-  // position, so a term with Chinese in it is asked for as its pieces between punctuation, all on one page.
+  // The phrases Pagefind is asked for. Pagefind makes punctuation a word of its own, which takes a position, so a
+  // term with Chinese in it is asked for as its pieces between punctuation, all on one page.
   function phrasesOf(term) {
     if (!HAS_HAN.test(term)) return [exactPhrase(term)];
     return term.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean).map(exactPhrase);
@@ -50,14 +53,34 @@
     this.facets = null;
   }
 
+  // Pagefind, with the shards of this language's index merged into it (actionplan/site/search/pagefind.py). The
+  // first index, which Pagefind asks with the page's language, holds only a placeholder, dropped from what it finds.
   Engine.prototype.load = function () {
     var self = this;
     if (!this.pagefind) {
-      this.pagefind = import(this.base + "pagefind/pagefind.js").then(function (pagefind) {
-        // A Chinese excerpt counts characters, an English one words.
-        return pagefind.options({ basePath: self.base + "pagefind/", baseUrl: self.base,
-                                  excerptLength: self.lang === "zh" ? 60 : 30 }).then(function () {
-          return pagefind;
+      var index = this.base + "pagefind/";
+      // A Chinese excerpt counts characters, an English one words.
+      var options = { baseUrl: self.base, excerptLength: self.lang === "zh" ? 60 : 30 };
+      this.pagefind = Promise.all([
+        import(index + "pagefind.js"),
+        fetch(index + "shards-" + this.lang + ".json").then(function (response) {
+          if (!response.ok) throw new Error("shards: HTTP " + response.status);
+          return response.json();
+        }),
+      ]).then(function (loaded) {
+        var pagefind = loaded[0], shards = loaded[1];
+        return pagefind.options(Object.assign({ basePath: index }, options)).then(function () {
+          return Promise.all(shards.shards.map(function (shard) {
+            return pagefind.mergeIndex(index + self.lang + "/" + shard + "/", Object.assign({ language: shards.language }, options));
+          }));
+        }).then(function () {
+          return {
+            search: function (term) {
+              return pagefind.search(term).then(function (found) {
+                return { results: found.results.filter(function (result) { return result.id !== shards.placeholder; }) };
+              });
+            },
+          };
         });
       });
     }
@@ -143,16 +166,20 @@
   // (a title above a list item, a short page above a long one) but also returns pages that have the words apart.
   function askPhrase(pagefind, phrase) {
     return Promise.all([pagefind.search(phrase), pagefind.search(phrase.slice(1, -1))]).then(function (found) {
-      var scores = new Map(found[1].results.map(function (result) { return [result.id, result.score]; }));
-      return {
-        exact: found[0].results.map(function (result) {
-          return { id: result.id, score: scores.get(result.id) || 0, data: once(result.data) };
-        }),
-        loose: found[1].results.map(function (result) {
-          return { id: result.id, score: result.score, data: once(result.data) };
-        }),
-      };
+      return answer(found[0].results, found[1].results);
     });
+  }
+
+  function answer(exact, ranked) {
+    var scores = new Map(ranked.map(function (result) { return [result.id, result.score]; }));
+    return {
+      exact: exact.map(function (result) {
+        return { id: result.id, score: scores.get(result.id) || 0, data: once(result.data) };
+      }),
+      loose: ranked.map(function (result) {
+        return { id: result.id, score: result.score, data: once(result.data) };
+      }),
+    };
   }
 
   // Pagefind works out a result's excerpt anew on every data() call; the page asks once.
@@ -187,27 +214,39 @@
     });
   }
 
-  // Text as Pagefind indexed it, without the zero-width spaces that made each Han character a word.
+  // Text as the page has it, from the words Pagefind kept, a space between each two (copies.py): no space stands
+  // beside a Han character but where the page had one, which SPACE marks; other words keep theirs.
+  function joined(words, add) {
+    var lastHan = true, spaceAfter = false;
+    words.forEach(function (word) {
+      var marked = word.text.slice(-1) === SPACE, text = marked ? word.text.slice(0, -1) : word.text;
+      var han = STARTS_HAN.test(text);
+      add(spaceAfter || (!han && !lastHan) ? " " : "", text, word.marked);
+      lastHan = han;
+      spaceAfter = marked;
+    });
+  }
+
   function plain(text) {
-    return (text || "").replace(/\u200b/g, "").trim();
+    var out = "";
+    joined((text || "").split(/\s+/).filter(Boolean).map(function (word) { return { text: word }; }),
+           function (gap, word) { out += gap + word; });
+    return out.trim();
   }
 
   // Appends Pagefind's excerpt, whose only markup is <mark> around matched words, as text and <mark> elements;
-  // the marks of one phrase's characters become one.
+  // the marks of one phrase's words become one.
   function appendExcerpt(parent, excerpt) {
-    var mark = null, open = false;
-    (excerpt || "").split(/(<\/?mark>)/).forEach(function (part) {
-      if (part === "<mark>") { open = true; return; }
-      if (part === "</mark>") { open = false; return; }
-      var text = part.replace(/\u200b/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-      if (!text) return;
-      if (open) {
-        if (!mark) { mark = document.createElement("mark"); parent.appendChild(mark); }
-        mark.appendChild(document.createTextNode(text));
-      } else {
-        mark = null;
-        parent.appendChild(document.createTextNode(text));
-      }
+    var words = (excerpt || "").split(/\s+/).map(function (word) {
+      return { marked: word.indexOf("<mark>") === 0,
+               text: word.replace(/<\/?mark>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">") };
+    }).filter(function (word) { return word.text; });
+    var mark = null;
+    joined(words, function (gap, text, marked) {
+      if (marked && mark) { mark.appendChild(document.createTextNode(gap + text)); return; }
+      if (gap) parent.appendChild(document.createTextNode(gap));
+      if (marked) { mark = document.createElement("mark"); mark.textContent = text; parent.appendChild(mark); }
+      else { mark = null; parent.appendChild(document.createTextNode(text)); }
     });
   }
 

@@ -219,7 +219,7 @@ def test_the_form_page_is_valid_html_set_up_or_not(tmp_path, corpus):
 
 def test_the_form_is_not_searched_nor_in_the_site_map(published_site):
     urls = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-            for f in (published_site / "pagefind/fragment").glob("*.pf_fragment")]
+            for f in (published_site / "pagefind").rglob("fragment/*.pf_fragment")]
     assert urls and not [url for url in urls if "admin" in url]
     for lang in ("zh", "en"):
         assert "/admin" not in (published_site / lang / "sitemap/index.html").read_text(encoding="utf-8")

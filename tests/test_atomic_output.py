@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import actionplan.site.routes
-import actionplan.site.search
+import actionplan.site.search.pagefind
 from actionplan.build.pipeline import Project, build
 from actionplan.build.reuse import Reuse
 from conftest import ROOT
@@ -227,14 +227,15 @@ def test_failing_search_index_leaves_the_previous_site_untouched(built, monkeypa
     script.write_text('#!/bin/sh\nmkdir -p "$2/pagefind" && echo partial > "$2/pagefind/pagefind-entry.json"\n'
                       'echo "Error: could not parse a page" >&2\nexit 1\n', encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(actionplan.site.search, "pagefind_binary", lambda: script)
+    monkeypatch.setattr(actionplan.site.search.pagefind, "pagefind_binary", lambda: script)
 
     result = run_build(project)
 
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     assert result.output.splitlines() == [
-        "site: the search index could not be built | 無法建立搜尋索引: pagefind failed (1): Error: could not parse a page"
+        "site: the search index could not be built | 無法建立搜尋索引: pagefind failed on en/site (1): Error: could not parse a "
+        "page"
         ": the previous site is unchanged; fix what Pagefind reports, or preview with --no-search | "
         "原有網站未更動；請依 Pagefind 的訊息修正，或以 --no-search 預覽",
         FAILED,

@@ -349,33 +349,46 @@ def test_an_entry_with_a_problem_is_reported_on_every_build_and_read_again_by_ev
     assert codes[0] == codes[1] == codes[2]
 
 
-def test_a_rebuild_after_an_edit_indexes_again_only_the_language_it_changed_and_matches_a_cold_build(mini_site, tmp_path):
+def test_a_rebuild_after_an_edit_indexes_again_only_the_shard_it_changed_and_matches_a_cold_build(mini_site, tmp_path):
     site = mini_site.root / "site"
     build(mini_site, site, strict=True, reuse=Reuse())
-    english = {path: digest for path, digest in tree_digest(site / "pagefind").items()
-               if path.rsplit("/", 1)[-1].startswith(("en_", "pagefind.en_", "wasm.en."))}
+    before = tree_digest(site / "pagefind")
     entry = mini_site.content / "outcomes/2024-Q3/1.1.1.tipo.md"  # translated: its English pages show the translation
     entry.write_text(entry.read_text(encoding="utf-8") + "\n本季另辦理說明會 42 場。\n", encoding="utf-8")
     again = build(mini_site, site, strict=True, reuse=Reuse())
-    assert again.search_summary.startswith("Indexed 1 of 2 languages"), again.search_summary
-    assert english and all(tree_digest(site / "pagefind")[path] == digest for path, digest in english.items())
+    after = tree_digest(site / "pagefind")
+    assert again.search_summary.startswith("Indexed 1 shards of 2 languages (3 kept)"), again.search_summary
+    changed = {path.split("/")[0] + "/" + path.split("/")[1] for path in set(before.items()) ^ set(after.items())
+               for path in [path[0]] if path.count("/") >= 2}
+    assert changed == {"zh/2020-2024"}, changed  # the Chinese pages of the entry's years; the English as they were
     build(mini_site, tmp_path / "cold", strict=True, reuse=Reuse(fresh=True))
     assert tree_digest(site) == tree_digest(tmp_path / "cold")
 
 
-def test_a_pagefind_for_each_language_writes_the_files_of_one_pagefind_for_both(mini_site, tmp_path):
+def test_each_shard_is_what_one_pagefind_makes_of_its_pages_and_the_search_page_is_told_of_each(mini_site, tmp_path):
     site = mini_site.root / "site"
     build(mini_site, site, strict=True, reuse=Reuse(fresh=True))
-    together = tmp_path / "together"
-    for folder in copy_indexable(site, tmp_path / "copies"):
-        shutil.copytree(folder, together, dirs_exist_ok=True)
+    folders = copy_indexable(site, tmp_path / "copies")
+    assert sorted(folder.relative_to(tmp_path / "copies").as_posix() for folder in folders) == \
+        ["en/2020-2024", "en/site", "zh/2020-2024", "zh/site"]
     env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
-    subprocess.run([str(pagefind_binary()), "--site", str(together), "--output-path", str(tmp_path / "one"), "--quiet"],
-                   check=True, capture_output=True, env=env)
-    one = {path: digest for path, digest in tree_digest(tmp_path / "one").items() if not path.startswith("pagefind-")
-           or path == "pagefind-worker.js"}
-    apart = tree_digest(site / "pagefind")
-    assert one and all(apart[path] == digest for path, digest in one.items())
-    assert set(apart) - set(one) == {"pagefind-entry.json", "facets-zh.json", "facets-en.json"}
+    for folder in folders:
+        shard = folder.relative_to(tmp_path / "copies").as_posix()
+        subprocess.run([str(pagefind_binary()), "--site", str(folder), "--output-path", str(tmp_path / "one"), "--quiet"],
+                       check=True, capture_output=True, env=env)
+        one = {path: digest for path, digest in tree_digest(tmp_path / "one").items()
+               if not path.endswith((".js", ".css", ".json")) and not path.startswith("wasm.")}
+        assert one == {path: digest for path, digest in tree_digest(site / "pagefind" / shard).items()
+                       if not path.endswith(".json")}, shard
+        entries = [json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+                   for folder in (tmp_path / "one", site / "pagefind" / shard)]
+        assert entries[0] == entries[1], shard  # the same, keys in order
+        shutil.rmtree(tmp_path / "one")
+        assert shard.split("/")[1] in json.loads((site / f"pagefind/shards-{shard.split('/')[0]}.json").read_text())["shards"]
+    # The first index the search page loads has a placeholder a language, which the page drops, and Pagefind's code.
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry == json.loads((tmp_path / "one/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sorted(entry["languages"]) == ["en", "zh-hant-tw"]
+    assert all(language["page_count"] == 1 for language in entry["languages"].values())
+    zh = json.loads((site / "pagefind/shards-zh.json").read_text(encoding="utf-8"))
+    assert zh["language"] == "und" and (site / f"pagefind/fragment/{zh['placeholder']}.pf_fragment").is_file()
+    assert json.loads((site / "pagefind/shards-en.json").read_text(encoding="utf-8"))["language"] == "en"

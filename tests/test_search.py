@@ -15,10 +15,10 @@ from actionplan.base.errors import Problems
 from actionplan.site.facets import NO_NEWEST, page_facets
 from actionplan.build.pipeline import Project, load
 from actionplan.site.routes import plan_routes
-from actionplan.site.search import indexable
+from actionplan.site.search import index_copy, indexable, shard_of
 from bench.search_quality import (
-    BYTES_QUERIES, CHINESE_TERMS, ENGLISH_TERMS, SITE_SHOWS, THRESHOLDS, ServedSite, measure, pages_by_language,
-    summary,
+    BYTES_QUERIES, CHINESE_TERMS, ENGLISH_TERMS, SITE_SHOWS, THRESHOLDS, ServedSite, indexed_text, measure,
+    pages_by_language, summary,
 )
 from conftest import FIGURES, ROOT
 from sitelinks import site_path
@@ -100,6 +100,7 @@ def results(page: Page) -> list[dict]:
         type: item.querySelector('.result-type').textContent,
         kind: item.querySelector('.result-kind').textContent,
         marks: [...item.querySelectorAll('.result-excerpt mark')].map(m => m.textContent),
+        excerpts: [...item.querySelectorAll('.result-excerpt')].map(p => p.textContent),
         subs: [...item.querySelectorAll('.sub-results a')].map(a => ({text: a.textContent, url: a.getAttribute('href')})),
     }))""")
 
@@ -125,6 +126,11 @@ def test_chinese_results_show_title_type_highlight_and_link_to_the_entry(browser
     assert all(r["title"] and "\u200b" not in r["title"] + r["kind"] for r in found)
     # The five characters are marked as one word, not five.
     assert all("電腦伴唱機" in r["marks"] for r in found)
+    # Each excerpt reads as the page does: the Han characters together again, the page's own spaces kept (共 23 筆).
+    text = indexed_text((published_site / "zh/quarters/2018-q3/goal-5/index.html").read_text(encoding="utf-8"))
+    excerpts = [" ".join(excerpt.split()) for r in found for excerpt in r["excerpts"]]
+    assert excerpts and all(excerpt and excerpt in text for excerpt in excerpts), (excerpts, text[:300])
+    assert not [excerpt for excerpt in excerpts if "\u2063" in excerpt]
     # The quarter's entries are on its goal pages: the one for goal 5 has the term.
     quarter = next(r for r in found if r["url"] == "/zh/quarters/2018-q3/goal-5/")
     assert quarter["type"] == "季執行成效"
@@ -256,7 +262,7 @@ def test_the_index_is_built_from_copies_and_the_pages_are_served_as_written(publ
     index = published_site / "pagefind"
     assert not list(index.glob("pagefind-ui*")) and not (index / "pagefind-highlight.js").exists()
     facets = json.loads((index / "facets-zh.json").read_text(encoding="utf-8"))
-    assert len(facets["pages"]) == len(list(index.glob("fragment/zh-hant-tw_*.pf_fragment")))
+    assert len(facets["pages"]) == len(list(index.glob("zh/*/fragment/*.pf_fragment")))
     assert "agency:tipo" in facets["values"] and "quarter:2018-Q3" in facets["values"]
 
 
@@ -274,18 +280,31 @@ def test_a_first_query_fetches_within_150_kib_and_a_second_within_100_kib(publis
 
 def test_indexable_copies_keep_the_language_the_main_content_and_the_result_meta_only():
     page = ('<!DOCTYPE html>\n<html lang="zh-Hant-TW">\n<head><title>智慧</title></head>\n<body><header><nav>首頁</nav>'
-            '</header>\n<main id="main" data-pagefind-body><h1>財產</h1></main>\n<div hidden><span data-pagefind-meta='
-            '"type:quarter"></span></div>\n<footer>網站導覽</footer></body></html>')
-    assert indexable(page) == ('<html lang="zh-Hant-TW"><body><main id="main" data-pagefind-body><h1>財\u200b產</h1> '
+            '</header>\n<main id="main" data-pagefind-body><nav data-pagefind-ignore><a href="/">首頁</a></nav><h1>財產</h1>'
+            '</main>\n<div hidden><span data-pagefind-meta="type:quarter"></span></div>\n<footer>網站導覽</footer></body></html>')
+    assert indexable(page) == ('<html lang="zh-Hant-TW"><body><main id="main" data-pagefind-body> <h1> 財 產\u2063</h1> '
                                '</main>\n<div hidden><span data-pagefind-meta="type:quarter"></span></div> \n'
                                '</body></html>')
+    assert indexable(page, "und").startswith('<html lang="und"><body>')  # as the Chinese copies are indexed
+    assert index_copy(page) == indexable(page, "und")
+    assert index_copy(page.replace(" data-pagefind-body", "")) is None  # not indexed
 
 
-def test_indexable_copies_make_each_han_character_a_word():
-    copy = indexable('<h1 class="t">智慧財產局 APEC研討會</h1><dl><dt>Goal</dt><dd>Goal 3 &amp; 目標</dd></dl>')
-    assert copy == ('<h1 class="t">智\u200b慧\u200b財\u200b產\u200b局 APEC\u200b研\u200b討\u200b會</h1> '
-                    '<dl><dt>Goal</dt> <dd>Goal 3 &amp; 目\u200b標</dd> </dl>')
-    assert indexable('<a title="智慧">財產</a>') == '<a title="智慧">財\u200b產</a>'
+def test_indexable_copies_make_each_han_character_a_word_and_mark_the_pages_own_spaces():
+    copy = indexable('<h1 class="t"><span>目標四</span> 落實 APEC研討會</h1><dl><dt>Goal</dt><dd>Goal 3 &amp; 目標</dd>'
+                     '</dl><p>營業<a href="x" title="智慧 財產">秘密</a>，107年 共 23 筆</p>')
+    # Each Han character stands between spaces; a space the page had beside one is marked (U+2063) at the end of
+    # the word before it, against the word even across a tag; attributes are as they were.
+    assert copy == ('<h1 class="t"><span> 目 標 四\u2063</span>  落 實\u2063 APEC 研 討 會 </h1> <dl><dt>Goal</dt> '
+                    '<dd>Goal 3 &amp;\u2063  目 標 </dd> </dl><p> 營 業 <a href="x" title="智慧 財產"> 秘 密 </a>，107 年'
+                    '\u2063  共\u2063 23\u2063  筆 </p> ')
+    assert indexable('<p>數據</p>') == '<p> 數 據 </p> '  # U+F969 as readers type it, U+6578
+
+
+def test_pages_are_indexed_in_shards_of_years_and_the_rest_of_the_site():
+    assert shard_of("zh/quarters/2018-q3/goal-1/index.html") == "zh/2015-2019"
+    assert shard_of("en/quarters/2020-q1/index.html") == "en/2020-2024"
+    assert shard_of("zh/quarters/index.html") == shard_of("zh/agencies/tipo/index.html") == "zh/site"
 
 
 def test_each_page_declares_its_editions_goals_agencies_and_quarters(routes):

@@ -247,7 +247,7 @@ def next_event(events) -> dict:
 def indexed_text(site: Path) -> str:
     """Return the text of every page in the site's search index."""
     return "".join(json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["content"]
-                   for fragment in sorted((site / "pagefind/fragment").glob("*.pf_fragment")))
+                   for fragment in sorted((site / "pagefind").glob("*/*/fragment/*.pf_fragment")))
 
 
 def test_the_open_page_reloads_as_soon_as_the_pages_are_written_and_the_search_index_follows(

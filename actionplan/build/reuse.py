@@ -35,7 +35,7 @@ from ..site.data.files import DataFiles
 from ..site.facets import Facets
 from ..site.render import SiteLinks, make_environment, render_fingerprinted, render_pages
 from ..site.routes import PageSpec
-from ..site.search import PAGEFIND_VERSION, index_copy, index_search, reuse_search_index
+from ..site.search import PAGEFIND_VERSION, index_copy, index_search, reuse_search_index, shard_of
 from . import kept_build
 from .patch import LastBuild, patch
 from .report import BuildReport
@@ -147,13 +147,16 @@ class Reuse:
     # 5. Indexing.
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
         """Put into ``staging`` the old site's search index where every page is as it was, or index again only the
-        languages with a page that is not; return whether it did, and so the index needs no making."""
+        shards with a page that is not; return whether it did, and so the index needs no making."""
         self.search_index = self.inputs
-        if not (self.index_current and self.state.search_index_intact(self.out_dir)):
+        # The code that makes the copies Pagefind reads is this package's: where it changed, a page of the same bytes
+        # may give Pagefind another copy.
+        code_unchanged = self.recorded.code_hash([]) == self.state.code_hash([])
+        if not (self.index_current and code_unchanged and self.state.search_index_intact(self.out_dir)):
             return False
-        unchanged = self.languages_unchanged(staging, rendered)
+        unchanged = self.shards_unchanged(staging, rendered)
         started = time.perf_counter()
-        if unchanged == self.languages(self.fingerprints) | self.languages(self.state.pages):
+        if unchanged == self.shards(self.fingerprints) | self.shards(self.state.pages):
             reuse_search_index(self.out_dir, staging)
             report.search_summary = "the search index is unchanged"
         elif unchanged:
@@ -163,19 +166,19 @@ class Reuse:
         report.timings["search index"] = time.perf_counter() - started
         return True
 
-    def languages_unchanged(self, staging: Path, rendered: list) -> set[str]:
-        """Return the languages (their folders) none of whose pages this build changed to the search, added or
-        removed: a page rendered again gives Pagefind what it gave (an entry's English pages, after an edit of its
-        Chinese text; the open-data page, not indexed, whose files' sizes changed)."""
+    def shards_unchanged(self, staging: Path, rendered: list) -> set[str]:
+        """Return the search's shards (``zh/2018``: search.shard_of) none of whose pages this build changed to the
+        search, added or removed: a page rendered again gives Pagefind what it gave (an entry's English pages, after
+        an edit of its Chinese text; a measure's page, where the entry is repeated but not indexed)."""
         changed = [output for output in rendered if not _same_to_search(staging / output, self.out_dir / output)] \
             if all((self.out_dir / output).is_file() for output in rendered) else rendered
-        touched = self.languages(changed) | self.languages(set(self.fingerprints) ^ set(self.state.pages))
-        return self.languages(self.fingerprints) - touched
+        touched = self.shards(changed) | self.shards(set(self.fingerprints) ^ set(self.state.pages))
+        return self.shards(self.fingerprints) - touched
 
     @staticmethod
-    def languages(outputs) -> set[str]:
-        """Return the language folders of output files (``zh/about/index.html``)."""
-        return {str(output).split("/", 1)[0] for output in outputs}
+    def shards(outputs) -> set[str]:
+        """Return the search's shards of the pages among output files (``zh/about/index.html``)."""
+        return {shard_of(str(output)) for output in outputs if str(output).endswith(".html")}
 
     # 6. After the site is swapped in.
     def record(self, corpus: Corpus, pages: list[PageSpec], facets: dict[str, Facets], links: SiteLinks,

@@ -45,8 +45,8 @@ class PreviewReuse(Reuse):
 
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
         self.search_index = self.inputs
-        every = self.languages(self.fingerprints) | self.languages(self.state.pages)
-        same = self.languages_unchanged(staging, rendered) == every
+        every = self.shards(self.fingerprints) | self.shards(self.state.pages)
+        same = self.shards_unchanged(staging, rendered) == every
         if same and self.index_current and self.state.search_index_intact(self.out_dir):
             reuse_search_index(self.out_dir, staging)
             report.search_summary = "the search index is unchanged"
@@ -82,8 +82,7 @@ class PendingIndex:
 
     def copy_pages(self, copies: Path) -> None:
         """Write into ``copies`` what Pagefind reads of the site's pages."""
-        for _ in copy_indexable(self.out_dir, copies):
-            pass
+        copy_indexable(self.out_dir, copies)
 
     def index(self, copies: Path, staging: Path) -> str:
         """Index the copies into ``staging/pagefind``; return Pagefind's summary line."""
