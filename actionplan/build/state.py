@@ -184,9 +184,10 @@ class BuildState:
         return edited
 
     def code_hash(self, roots: list[Path]) -> str:
-        """Return one hash of the sources under ``roots`` and of this package's code, as last hashed."""
+        """Return one hash of the sources under ``roots`` and of this package's code, as last hashed: in the order
+        of their paths, as a state saved (sorted) and one just hashed (walked) list them differently."""
         prefixes = tuple(f"{root.as_posix()}/" for root in [*roots, _PACKAGE])
-        return digest(*(f"{key} {entry[2]}" for key, entry in self.sources.items() if key.startswith(prefixes)))
+        return digest(*(f"{key} {entry[2]}" for key, entry in sorted(self.sources.items()) if key.startswith(prefixes)))
 
     @property
     def _reads_path(self) -> Path:
