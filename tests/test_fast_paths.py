@@ -38,6 +38,21 @@ def test_parallel_build_writes_the_bytes_of_a_serial_build(tmp_path, monkeypatch
     assert tree_digest(parallel_site) == tree_digest(serial_site)
 
 
+def test_ordered_map_raises_where_a_worker_dies_instead_of_waiting_for_it(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    parent = os.getpid()
+
+    def dies_in_a_worker(n: int) -> int:
+        if n == 3 and os.getpid() != parent:
+            os._exit(9)  # as a worker killed for its memory
+        return n
+    with pytest.raises(BrokenProcessPool):
+        parallel.ordered_map(dies_in_a_worker, list(range(8)), workers=2)
+    assert parallel.ordered_map(lambda n: n + 1, [1, 2, 3, 4], workers=2) == [2, 3, 4, 5]  # and the next map runs
+
+
 def test_ordered_map_keeps_the_order_of_the_items(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
     items = list(range(1000))

@@ -6,6 +6,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -36,12 +37,18 @@ def ordered_map(function: Callable[[Item], Result], items: Sequence[Item], worke
     # Many small slices, handed out as workers free up: pages differ a hundredfold in size.
     size = max(1, len(items) // (workers * 16))
     slices = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    # A worker sets aside the heap it inherits: a collection would walk all of it, and copy every page it touched.
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed, out of memory) breaks the pool and
+    # the map raises, where a Pool would wait for its results forever.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze)
     try:
-        # A worker sets aside the heap it inherits: a collection would walk all of it, and copy every page it touched.
-        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:
-            parts = pool.map(_run_slice, slices, chunksize=1)
+        parts = list(pool.map(_run_slice, slices))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
         _job = None
+    pool.shutdown()
     return [result for part in parts for result in part]
 
 
