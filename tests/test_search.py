@@ -256,6 +256,22 @@ def test_search_finds_terms_with_punctuation_digits_and_latin_letters(published_
         assert truth and truth <= set(urls), (query, len(truth), len(urls))
 
 
+def test_every_result_keeps_its_excerpt_after_the_page_collects_its_garbage(browser, server):
+    """Pagefind lets go of a result's data once its own result object is collected: the search page keeps each one
+    (on the 20-year archive 581 of 952 results had lost theirs by the time they were shown)."""
+    page = browser.new_page()
+    page.goto(server + "zh/search/")
+    found = page.evaluate("async () => { window.kept = (await window.siteSearch.search('仿冒')).results; "
+                          "return window.kept.length; }")
+    collector = page.context.new_cdp_session(page)
+    for _ in range(3):
+        collector.send("HeapProfiler.collectGarbage")
+        page.wait_for_timeout(200)  # the finalizers run, and tell Pagefind's worker
+    lost = page.evaluate("async () => (await Promise.all(window.kept.map(r => r.data()))).filter(d => !d).length")
+    assert found > 1 and lost == 0, (found, lost)
+    page.close()
+
+
 def test_the_index_is_built_from_copies_and_the_pages_are_served_as_written(published_site):
     for file in published_site.rglob("*.html"):
         assert "\u200b" not in file.read_text(encoding="utf-8"), file

@@ -170,14 +170,16 @@
     });
   }
 
+  // Each result keeps Pagefind's own: Pagefind lets go of a result's data when its result is collected (its
+  // FinalizationRegistry), and data() would then give null, as it did for 581 of 952 results on the archive.
   function answer(exact, ranked) {
     var scores = new Map(ranked.map(function (result) { return [result.id, result.score]; }));
     return {
       exact: exact.map(function (result) {
-        return { id: result.id, score: scores.get(result.id) || 0, data: once(result.data) };
+        return { id: result.id, score: scores.get(result.id) || 0, data: once(result.data), pagefind: result };
       }),
       loose: ranked.map(function (result) {
-        return { id: result.id, score: result.score, data: once(result.data) };
+        return { id: result.id, score: result.score, data: once(result.data), pagefind: result };
       }),
     };
   }
