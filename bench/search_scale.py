@@ -15,7 +15,9 @@ pages at 20 years; its templates are the tree's), and its own ``build.py`` build
 - **one entry**: one Chinese entry gets one more sentence, and ``build.py build`` runs again into the same folder
   (with the record the first build left): its wall time and its ``search index`` stage;
 - **as a cold build**: a cold build of the edited archive into another folder, whose index is compared with the
-  updated one file by file (the same input builds the same bytes, so the same files answer the same queries).
+  updated one file by file (the same input builds the same bytes, so the same files answer the same queries);
+- **quality after the update**: eight terms (``ARCHIVE_TERMS``, the edit's sentence among them) asked of the
+  updated archive through its search page, every result counted: the lowest recall and precision;
 
 The shipped content is built (cold, with search) from a copy of the tree, and its query bytes weighed the same way.
 Units: KiB = 1,024 bytes, MiB = 1,024 KiB.
@@ -37,7 +39,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from build_bench import PYTHON, TreeSampler, parse_report  # noqa: E402
-from search_quality import BYTES_QUERIES, SITE_SHOWS, ServedSite  # noqa: E402
+from search_quality import BYTES_QUERIES, SITE_SHOWS, ServedSite, contains, pages_by_language  # noqa: E402
 
 EDIT = "\n\n本季另辦理說明會一場。\n"
 """The sentence the one-entry build adds to an entry."""
@@ -77,6 +79,26 @@ def query_bytes(site: Path) -> dict[str, float]:
     return found
 
 
+ARCHIVE_TERMS = {"zh": ["營業秘密", "仿冒", "邊境", "電腦伴唱機", EDIT.strip().rstrip("。")],
+                 "en": ["trade secrets", "customs", "border"]}
+"""Terms asked of the archive after the one-entry build (its index partly kept, partly made again): the last is
+the sentence the edit added, on one page."""
+
+
+def archive_quality(site: Path) -> tuple[float, float]:
+    """Return the recall and precision of ``ARCHIVE_TERMS`` on ``site``, over every result: the lowest of each."""
+    pages = pages_by_language(site)
+    recall, precision = 1.0, 1.0
+    with ServedSite(site) as served:
+        for lang, terms in ARCHIVE_TERMS.items():
+            for term, urls in zip(terms, served.ask(lang, terms)):
+                truth = {url for url, text in pages[lang].items() if contains(text, term, lang)}
+                hits = len(truth & set(urls))
+                recall = min(recall, hits / len(truth) if truth else 1.0)
+                precision = min(precision, hits / len(urls) if urls else 1.0)
+    return recall, precision
+
+
 def same_index(one: Path, other: Path) -> bool:
     """Return whether two search indexes have the same files, byte for byte."""
     files = lambda index: sorted(p.relative_to(index) for p in index.rglob("*") if p.is_file())  # noqa: E731
@@ -107,6 +129,12 @@ def measure_tree(tree: Path, work: Path, years: int, say) -> dict:
     run(tree, archive, cold_out)
     figures["same as cold"] = same_index(out / "pagefind", cold_out / "pagefind")
     say(f"  its index the same files as a cold build's: {figures['same as cold']}")
+    try:
+        figures["quality"] = archive_quality(out)
+        say("  after it, the lowest recall and precision of {} terms: {:.3f}, {:.3f}".format(
+            sum(map(len, ARCHIVE_TERMS.values())), *figures["quality"]))
+    except Exception as err:  # an older search page that fails to load every result (before eefd290)
+        say(f"  after it, the terms could not all be asked: {str(err).splitlines()[0][:120]}")
     shipped = work / "shipped"
     shutil.copytree(tree, shipped, symlinks=True, ignore=lambda folder, names: {
         name for name in names if name == "__pycache__" or (Path(folder) == tree and name in LEFT_OUT)})
@@ -124,7 +152,9 @@ def table(results: dict[str, dict], years: int) -> str:
             ("peak memory, largest process (MiB)", lambda f: f"{f['cold']['peak'] / 2**20:.0f}"),
             ("one entry changed: build (s)", lambda f: f"{f['one entry']['wall']:.1f}"),
             ("  of which the search index (s)", lambda f: f"{f['one entry']['search']:.1f}"),
-            ("  index the same as a cold build's", lambda f: "yes" if f["same as cold"] else "NO")]
+            ("  index the same as a cold build's", lambda f: "yes" if f["same as cold"] else "NO"),
+            ("  then lowest recall, precision (8 terms)", lambda f: "{:.3f}, {:.3f}".format(*f["quality"])
+             if "quality" in f else "-")]
     for query in next(iter(results.values()))["bytes"]:
         rows.append((f"archive, {query} (KiB)", lambda f, q=query: f"{f['bytes'][q]:.0f}"))
     for query in next(iter(results.values()))["shipped bytes"]:
