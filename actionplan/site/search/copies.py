@@ -104,10 +104,11 @@ def _encode_han(html: str) -> str:
     are. Each step is one pass of a regular expression over the page's text, tags cut out."""
     pieces = _TAGS.split(html)  # text, tag, text, ...
     text = _CUT.join(pieces[0::2])
-    if _COMPAT.search(text):
-        text = standard_ideographs(text)
-    text = _APART.sub(" ", _MARKED.sub(SPACE, text))
-    pieces[0::2] = text.split(_CUT)
+    if _IS_HAN.search(text):  # most English pages have none: the two passes would change nothing, at every character
+        if _COMPAT.search(text):
+            text = standard_ideographs(text)
+        text = _APART.sub(" ", _MARKED.sub(SPACE, text))
+        pieces[0::2] = text.split(_CUT)
     return _BLOCK_END.sub("\\g<0> ", "".join(pieces))
 
 
