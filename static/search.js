@@ -218,7 +218,7 @@
 
   // Text as the page has it, from the words Pagefind kept, a space between each two (copies.py): no space stands
   // beside a Han character but where the page had one, which SPACE marks; other words keep theirs.
-  function joined(words, add) {
+  function readable(words, add) {
     var lastHan = true, spaceAfter = false;
     words.forEach(function (word) {
       var marked = word.text.slice(-1) === SPACE, text = marked ? word.text.slice(0, -1) : word.text;
@@ -231,7 +231,7 @@
 
   function plain(text) {
     var out = "";
-    joined((text || "").split(/\s+/).filter(Boolean).map(function (word) { return { text: word }; }),
+    readable((text || "").split(/\s+/).filter(Boolean).map(function (word) { return { text: word }; }),
            function (gap, word) { out += gap + word; });
     return out.trim();
   }
@@ -244,7 +244,7 @@
                text: word.replace(/<\/?mark>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">") };
     }).filter(function (word) { return word.text; });
     var mark = null;
-    joined(words, function (gap, text, marked) {
+    readable(words, function (gap, text, marked) {
       if (marked && mark) { mark.appendChild(document.createTextNode(gap + text)); return; }
       if (gap) parent.appendChild(document.createTextNode(gap));
       if (marked) { mark = document.createElement("mark"); mark.textContent = text; parent.appendChild(mark); }

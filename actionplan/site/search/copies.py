@@ -6,7 +6,7 @@ Pagefind's extended binary segments Chinese with a dictionary and its browser si
 that have it), and a dictionary word matches pages that only share it (執法 returned 180 pages for 29). So each
 Han character is made a word at its own position, with a space on each side, and the search page asks for a term
 as the exact phrase of its characters (``static/search.js``), which Pagefind answers from those positions. The
-Chinese copies are indexed as a language that Pagefind neither segments nor stems (``SEGMENTED_AS``): it splits
+Chinese copies are indexed as a language that Pagefind neither segments nor stems (``INDEXED_AS``): it splits
 them at the spaces, which is quicker than its segmenter (docs/search.md).
 
 Pagefind keeps a page's text as its words with a space between them, and the search page shows excerpts from it.
@@ -23,13 +23,12 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 SPACE = "\u2063"
 """INVISIBLE SEPARATOR at the end of a word after which the page had a space, where it or the word after is Han:
 not a word character to Pagefind, which keeps it in the text and drops it from the word."""
-SEGMENTED_AS = "und"
+INDEXED_AS = "und"
 """The language the Chinese copies are indexed as: Pagefind segments zh, ja and th with a dictionary."""
 
 _HTML_TAG = re.compile(r"<html\b[^>]*>")
 _LANG = re.compile(r'\blang="[^"]*"')
 _TAGS = re.compile(r"(<[^>]*>)")
-_HAN_RUN = re.compile(f"[{HAN}]+")
 _IS_HAN = re.compile(f"[{HAN}]")
 _CUT = "\x00"
 """Stands for a tag in the page's text while it is changed: pages hold no NUL."""
@@ -48,7 +47,7 @@ def indexable(html: str, lang: str | None = None) -> str:
     """Return the copy of a page that Pagefind reads: its ``<html>`` tag, its main content and the search's meta
     after it (``_indexed_part``), without the elements marked ``data-pagefind-ignore``, with each Han character of
     its text a word of its own (``_encode_han``). Tags and character references are left as they are. ``lang``, where given,
-    replaces the page's language (``SEGMENTED_AS`` for the Chinese pages)."""
+    replaces the page's language (``INDEXED_AS`` for the Chinese pages)."""
     html = _without_ignored(_indexed_part(html))
     if lang is not None:
         html = _HTML_TAG.sub(lambda tag: _LANG.sub(f'lang="{lang}"', tag.group()), html, count=1)

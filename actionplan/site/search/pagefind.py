@@ -10,7 +10,7 @@ are: the same copies make the same files. No Pagefind holds more than a shard.
 Pagefind asks its first index with the language of the search page, and segments the query of a Chinese page
 with the browser's dictionary, which would cut the Han pairs (``copies``). So the first index the search page
 loads (``pagefind/``) holds one placeholder page a language and nothing a reader finds; the shards are merged
-with the language they were indexed as (``SEGMENTED_AS`` for Chinese), which Pagefind does not segment. What the
+with the language they were indexed as (``INDEXED_AS`` for Chinese), which Pagefind does not segment. What the
 search page needs is in ``shards-<lang>.json``; the filters and quarter sort in ``facets-<lang>.json``.
 """
 from __future__ import annotations
@@ -26,9 +26,10 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from ...base.parallel import ordered_map
+from ...content.i18n import HTML_LANG
 from ..facets import Facets
 from ..write import link_or_copy
-from .copies import SEGMENTED_AS, indexable
+from .copies import INDEXED_AS, indexable
 
 PAGEFIND_VERSION = "1.5.2"
 INDEX_CHUNK_SIZE = 1000
@@ -88,7 +89,7 @@ def index_copy(html: str) -> str | None:
         return None
     language = re.search(r'<html\b[^>]*\blang="([^"]*)"', html[:2000])
     segmented = language is not None and language.group(1).split("-")[0].lower() in SEGMENTED
-    return indexable(html, SEGMENTED_AS if segmented else None)
+    return indexable(html, INDEXED_AS if segmented else None)
 
 
 def copy_indexable(site_dir: Path, copies: Path, skip: Collection[str] = (), workers: int | None = 1) -> list[Path]:
@@ -125,7 +126,7 @@ def index_search(site_dir: Path, facets: dict[str, Facets], old_index: Path | No
     """Build the search index of ``site_dir`` into ``site_dir/pagefind``, with the filters and sort keys of its
     pages (``facets``, by page path, ``zh/about/``); return a summary line of what was indexed.
 
-    The shards in ``unchanged`` (``zh/2018``), whose pages all give what they gave when ``old_index`` was made,
+    The shards in ``unchanged`` (``zh/2015-2019``), whose pages all give what they gave when ``old_index`` was made,
     are taken from it as they are."""
     kept = [shard for shard in unchanged if old_index is not None and (old_index / shard).is_dir()]
     with tempfile.TemporaryDirectory(prefix="actionplan-search-") as work:
@@ -199,7 +200,7 @@ def _placeholders(pages: Path, output: Path, languages: Iterable[str]) -> dict[s
     """Index a placeholder page for each language into ``output``, the first index the search page loads; return
     the placeholders' ids (Pagefind's fragment names), by language folder."""
     for lang in languages:
-        tag = "zh-Hant-TW" if lang == "zh" else lang
+        tag = HTML_LANG.get(lang, lang)  # the search page's: Pagefind picks its first index by it
         page = pages / "_" / lang / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f'<html lang="{tag}"><body><main data-pagefind-body><p>{PLACEHOLDER}</p></main></body></html>',
