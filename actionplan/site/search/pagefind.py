@@ -100,8 +100,9 @@ def copy_indexable(site_dir: Path, copies: Path, skip: Collection[str] = (), wor
     pages = []
     for page in sorted(site_dir.rglob("*.html")):
         relative = page.relative_to(site_dir).as_posix()
-        if not relative.startswith("pagefind/") and shard_of(relative) not in skip:
-            pages.append((page, copies / shard_of(relative) / relative))
+        shard = shard_of(relative)
+        if not relative.startswith("pagefind/") and shard not in skip:
+            pages.append((page, copies / shard / relative))
     written = ordered_map(_copy_page, pages, workers=workers) if workers != 1 else [_copy_page(one) for one in pages]
     sizes: dict[Path, int] = {}
     for (_, copy), size in zip(pages, written):
@@ -147,6 +148,7 @@ def _index(folders: list[Path], copies: Path, index_dir: Path, facets: dict[str,
     """Run a Pagefind on each shard's folder of copies (``WORKERS`` at once), then put the shards, the
     ``kept`` ones of ``old_index`` and the placeholders together in ``index_dir``; return the summary line."""
     outputs = copies.parent / "indexes"
+    binary = pagefind_binary()  # once: asking its version is a process of its own
     running: list[tuple[subprocess.Popen, str]] = []
     said: list[str] = []
     try:
@@ -154,7 +156,7 @@ def _index(folders: list[Path], copies: Path, index_dir: Path, facets: dict[str,
             shard = folder.relative_to(copies).as_posix()
             while len(running) >= WORKERS:
                 said.append(_finish(*running.pop(0)))
-            running.append((_start(folder, outputs / shard), shard))
+            running.append((_start(binary, folder, outputs / shard), shard))
         while running:
             said.append(_finish(*running.pop(0)))
     except BaseException:  # a Pagefind failed, or Ctrl-C: none is left running on copies about to go
@@ -162,11 +164,11 @@ def _index(folders: list[Path], copies: Path, index_dir: Path, facets: dict[str,
             process.kill()
             process.communicate()  # and its output's pipe closed
         raise
-    languages = sorted({shard.split("/")[0] for shard in kept} | {path.name for path in outputs.iterdir()}
-                       if outputs.is_dir() else {shard.split("/")[0] for shard in kept})
-    placeholders = _placeholders(copies.parent / "placeholders", outputs / "_", languages)
+    indexed = {path.name for path in outputs.iterdir()} if outputs.is_dir() else set()
+    languages = sorted(indexed | {shard.split("/")[0] for shard in kept})
+    placeholders = _placeholders(binary, copies.parent / "placeholders", outputs / "_", languages)
     index_dir.mkdir(parents=True, exist_ok=True)
-    _move_bundle(outputs / "_", index_dir)
+    _move_bundle(outputs / "_", index_dir, with_code=True)
     for shard in kept:
         assert old_index is not None
         for path in sorted((old_index / shard).rglob("*")):
@@ -174,16 +176,16 @@ def _index(folders: list[Path], copies: Path, index_dir: Path, facets: dict[str,
                 link_or_copy(path, index_dir / shard / path.relative_to(old_index / shard))
     for lang in languages:
         for shard_dir in sorted((outputs / lang).iterdir()) if (outputs / lang).is_dir() else ():
-            _move_bundle(shard_dir, index_dir / lang / shard_dir.name)
+            _move_bundle(shard_dir, index_dir / lang / shard_dir.name, with_code=False)
     write_shard_lists(index_dir, placeholders)
     write_facets(index_dir, facets)
     return _summary(said, kept, languages)
 
 
-def _start(folder: Path, output: Path) -> subprocess.Popen:
-    """Start Pagefind on one shard's copies, writing its index into ``output``."""
+def _start(binary: Path, folder: Path, output: Path) -> subprocess.Popen:
+    """Start Pagefind (``binary``) on one shard's copies, writing its index into ``output``."""
     env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
-    return subprocess.Popen([str(pagefind_binary()), "--site", str(folder), "--output-path", str(output)],
+    return subprocess.Popen([str(binary), "--site", str(folder), "--output-path", str(output)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
@@ -196,7 +198,7 @@ def _finish(process: subprocess.Popen, shard: str) -> str:
     return out
 
 
-def _placeholders(pages: Path, output: Path, languages: Iterable[str]) -> dict[str, str]:
+def _placeholders(binary: Path, pages: Path, output: Path, languages: Iterable[str]) -> dict[str, str]:
     """Index a placeholder page for each language into ``output``, the first index the search page loads; return
     the placeholders' ids (Pagefind's fragment names), by language folder."""
     for lang in languages:
@@ -205,19 +207,18 @@ def _placeholders(pages: Path, output: Path, languages: Iterable[str]) -> dict[s
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(f'<html lang="{tag}"><body><main data-pagefind-body><p>{PLACEHOLDER}</p></main></body></html>',
                         encoding="utf-8")
-    _finish(_start(pages, output), "the placeholders")
+    _finish(_start(binary, pages, output), "the placeholders")
     return {_url_of(fragment).strip("/").split("/")[1]: fragment.name.removesuffix(".pf_fragment")
             for fragment in sorted((output / "fragment").glob("*.pf_fragment"))}
 
 
-def _move_bundle(bundle: Path, target: Path) -> None:
-    """Move one Pagefind output into ``target``; a shard keeps its entry, metadata and index, not the code that
-    the placeholders' index has once."""
-    shard = bundle.name != "_"
+def _move_bundle(bundle: Path, target: Path, with_code: bool) -> None:
+    """Move one Pagefind output into ``target``: its entry, metadata and index, and ``with_code`` its script and
+    WebAssembly, which the placeholders' index has once for every shard."""
     for path in sorted(bundle.rglob("*")):
         if not path.is_file() or path.name in _UNUSED_BUNDLES:
             continue
-        if shard and (path.suffix == ".js" or path.name.startswith("wasm.")):
+        if not with_code and (path.suffix == ".js" or path.name.startswith("wasm.")):
             continue
         destination = target / path.relative_to(bundle)
         destination.parent.mkdir(parents=True, exist_ok=True)
