@@ -149,27 +149,38 @@ class Reuse:
         """Put into ``staging`` the old site's search index where every page is as it was, or index again only the
         shards with a page that is not; return whether it did, and so the index needs no making."""
         self.search_index = self.inputs
-        # The code that makes the copies Pagefind reads is this package's: where it changed, a page of the same bytes
-        # may give Pagefind another copy.
-        code_unchanged = self.recorded.code_hash([]) == self.state.code_hash([])
-        if not (self.index_current and code_unchanged and self.state.search_index_intact(self.out_dir)):
+        kept = self.shards_kept(staging, rendered)
+        if kept is None:
             return False
-        unchanged = self.shards_unchanged(staging, rendered)
         started = time.perf_counter()
-        if unchanged == self.shards(self.fingerprints) | self.shards(self.state.pages):
+        if kept == self.every_shard():
             reuse_search_index(self.out_dir, staging)
             report.search_summary = "the search index is unchanged"
-        elif unchanged:
-            report.search_summary = index_search(staging, facets, self.out_dir / "pagefind", unchanged)
+        elif kept:
+            report.search_summary = index_search(staging, facets, self.out_dir / "pagefind", kept)
         else:
             return False
         report.timings["search index"] = time.perf_counter() - started
         return True
 
+    def shards_kept(self, staging: Path, rendered: list) -> set[str] | None:
+        """Return the shards of the old site's search index that this build may keep as they are (``every_shard``:
+        the whole index), or None where there is no index, or it was made from other pages or by other code."""
+        # The code that makes the copies Pagefind reads is this package's: where it changed, a page of the same bytes
+        # may give Pagefind another copy.
+        code_unchanged = self.recorded.code_hash([]) == self.state.code_hash([])
+        if not (self.index_current and code_unchanged and self.state.search_index_intact(self.out_dir)):
+            return None
+        return self.shards_unchanged(staging, rendered)
+
+    def every_shard(self) -> set[str]:
+        """Return the search's shards of this build's pages and the last one's."""
+        return self.shards(self.fingerprints) | self.shards(self.state.pages)
+
     def shards_unchanged(self, staging: Path, rendered: list) -> set[str]:
-        """Return the search's shards (``zh/2018``: search.shard_of) none of whose pages this build changed to the
-        search, added or removed: a page rendered again gives Pagefind what it gave (an entry's English pages, after
-        an edit of its Chinese text; a measure's page, where the entry is repeated but not indexed)."""
+        """Return the search's shards (``zh/2015-2019``: search.shard_of) none of whose pages this build changed to
+        the search, added or removed: a page rendered again gives Pagefind what it gave (an entry's English pages,
+        after an edit of its Chinese text; a measure's page, where the entry is repeated but not indexed)."""
         changed = [output for output in rendered if not _same_to_search(staging / output, self.out_dir / output)] \
             if all((self.out_dir / output).is_file() for output in rendered) else rendered
         touched = self.shards(changed) | self.shards(set(self.fingerprints) ^ set(self.state.pages))

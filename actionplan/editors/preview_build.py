@@ -45,9 +45,8 @@ class PreviewReuse(Reuse):
 
     def index_kept(self, staging: Path, rendered: list, facets: dict[str, Facets], report: BuildReport) -> bool:
         self.search_index = self.inputs
-        every = self.shards(self.fingerprints) | self.shards(self.state.pages)
-        same = self.shards_unchanged(staging, rendered) == every
-        if same and self.index_current and self.state.search_index_intact(self.out_dir):
+        kept = self.shards_kept(staging, rendered)
+        if kept is not None and kept == self.every_shard():
             reuse_search_index(self.out_dir, staging)
             report.search_summary = "the search index is unchanged"
             return True
