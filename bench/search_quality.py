@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from actionplan.site.search import pagefind_binary  # noqa: E402
-from actionplan.site.search.copies import standard_ideographs  # noqa: E402
+from actionplan.site.search.copies import BLOCK_ENDS, standard_ideographs  # noqa: E402
 
 # Terms readers type, each found in the shipped content: IP vocabulary, agencies, enforcement, units of figures.
 CHINESE_TERMS = [
@@ -104,8 +104,7 @@ class _IndexedText(HTMLParser):
         elif tag == "br" and state == (True, False):
             self.parts.append(" ")
 
-    _BLOCKS = {"p", "li", "dt", "dd", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "div", "caption", "blockquote",
-               "pre", "address", "figcaption"}
+    _BLOCKS = set(BLOCK_ENDS)
     """Elements whose end parts the words on either side, as in the copy Pagefind reads (search/copies.py)."""
 
     def handle_endtag(self, tag: str) -> None:

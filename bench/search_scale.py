@@ -39,7 +39,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from build_bench import PYTHON, TreeSampler, parse_report  # noqa: E402
-from search_quality import BYTES_QUERIES, SITE_SHOWS, ServedSite, contains, pages_by_language  # noqa: E402
+from search_quality import BYTES_QUERIES, SITE_SHOWS, ServedSite, pages_by_language, score  # noqa: E402
 
 EDIT = "\n\n本季另辦理說明會一場。\n"
 """The sentence the one-entry build adds to an entry."""
@@ -88,15 +88,10 @@ the sentence the edit added, on one page."""
 def archive_quality(site: Path) -> tuple[float, float]:
     """Return the recall and precision of ``ARCHIVE_TERMS`` on ``site``, over every result: the lowest of each."""
     pages = pages_by_language(site)
-    recall, precision = 1.0, 1.0
     with ServedSite(site) as served:
-        for lang, terms in ARCHIVE_TERMS.items():
-            for term, urls in zip(terms, served.ask(lang, terms)):
-                truth = {url for url, text in pages[lang].items() if contains(text, term, lang)}
-                hits = len(truth & set(urls))
-                recall = min(recall, hits / len(truth) if truth else 1.0)
-                precision = min(precision, hits / len(urls) if urls else 1.0)
-    return recall, precision
+        scores = [score(term, lang, urls, pages[lang]) for lang, terms in ARCHIVE_TERMS.items()
+                  for term, urls in zip(terms, served.ask(lang, terms))]
+    return min(one.recall for one in scores), min(one.precision for one in scores)
 
 
 def same_index(one: Path, other: Path) -> bool:

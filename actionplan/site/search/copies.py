@@ -38,7 +38,11 @@ a Han character after it, tags (``_CUT``) between or not."""
 _APART = re.compile(f"(?=[{HAN}])|(?<=[{HAN}])(?!{SPACE})")
 """Where a space goes: on each side of a Han character, but between it and its ``SPACE``."""
 _COMPAT = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
-_BLOCK_END = re.compile(r"</(?:p|li|dt|dd|th|td|h[1-6]|div|caption|blockquote|pre|address|figcaption)>|<br>")
+BLOCK_ENDS = ("p", "li", "dt", "dd", "th", "td", "h1", "h2", "h3", "h4", "h5", "h6", "div", "caption", "blockquote",
+              "pre", "address", "figcaption")
+"""Elements whose end, like a ``<br>``, parts the words on either side: the copy puts a space there, so that the words
+of adjacent cells (a ``<dt>`` and its ``<dd>``) don't run together."""
+_BLOCK_END = re.compile(f"</(?:{'|'.join(BLOCK_ENDS)})>|<br>")
 _IGNORED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\bdata-pagefind-ignore\b[^>]*>")
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
